@@ -1,0 +1,94 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/** The repository root: lib/ sits directly below it. */
+export const repoRoot = path.resolve(import.meta.dirname, '..')
+
+const boolish = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+
+const schema = z.object({
+  /** Data folder of the embedded default: SQLite file, uploads, truth files. */
+  ARENA_DATA_DIR: z.string().min(1).default('data'),
+  /** `file:…` for SQLite (default `file:<data dir>/arena.db`) or `postgres://…`. */
+  DATABASE_URL: z
+    .string()
+    .refine((u) => /^(file:|postgres(ql)?:\/\/)/.test(u), 'DATABASE_URL must start with file: or postgres://')
+    .optional(),
+  /** When set, jobs go through BullMQ on this Redis; otherwise the database is the queue. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis://').optional(),
+  /** Where prepared models live; then ./models, then ../shared/models. */
+  ARENA_MODELS_DIR: z.string().min(1).optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Worker loops started inside `arena serve` (0: leave the jobs to `arena worker` processes). */
+  ARENA_INPROCESS_WORKERS: z.coerce.number().int().min(0).max(16).default(1),
+  /** Seed the demo competition into an empty database at start. */
+  ARENA_DEMO: boolish.default(true),
+  ARENA_UPLOAD_LIMIT_MB: z.coerce.number().positive().default(500),
+  ARENA_MODEL_UPLOAD_LIMIT_MB: z.coerce.number().positive().default(1024),
+  /** How long a worker owns a running job before another may take it over. */
+  ARENA_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).default(60),
+  ARENA_SESSION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Secure cookies (HTTPS deployments). */
+  ARENA_SECURE_COOKIES: boolish.default(false),
+})
+
+export type Env = z.input<typeof schema>
+
+export interface Config {
+  dataDir: string
+  databaseUrl: string
+  databaseProvider: 'sqlite' | 'postgresql'
+  redisUrl: string | undefined
+  modelsDir: string | undefined
+  port: number
+  host: string
+  inProcessWorkers: number
+  demo: boolean
+  uploadLimitBytes: number
+  modelUploadLimitBytes: number
+  jobLeaseMs: number
+  sessionDays: number
+  secureCookies: boolean
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and validates settings from an environment (process.env by default). Pure: no caching. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const blankAsUnset = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = schema.safeParse(blankAsUnset)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid settings:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  const dataDir = path.resolve(repoRoot, e.ARENA_DATA_DIR)
+  const databaseUrl = e.DATABASE_URL ?? `file:${path.join(dataDir, 'arena.db')}`
+  return {
+    dataDir,
+    databaseUrl,
+    databaseProvider: databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql',
+    redisUrl: e.REDIS_URL,
+    modelsDir: e.ARENA_MODELS_DIR ? path.resolve(repoRoot, e.ARENA_MODELS_DIR) : undefined,
+    port: e.PORT,
+    host: e.HOST,
+    inProcessWorkers: e.ARENA_INPROCESS_WORKERS,
+    demo: e.ARENA_DEMO,
+    uploadLimitBytes: Math.round(e.ARENA_UPLOAD_LIMIT_MB * 1024 * 1024),
+    modelUploadLimitBytes: Math.round(e.ARENA_MODEL_UPLOAD_LIMIT_MB * 1024 * 1024),
+    jobLeaseMs: e.ARENA_JOB_LEASE_SECONDS * 1000,
+    sessionDays: e.ARENA_SESSION_DAYS,
+    secureCookies: e.ARENA_SECURE_COOKIES,
+  }
+}
+
+let cached: Config | undefined
+
+/** The process-wide settings, read once. */
+export function config(): Config {
+  cached ??= loadConfig()
+  return cached
+}
