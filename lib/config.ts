@@ -1,8 +1,19 @@
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 
-/** The repository root: lib/ sits directly below it. */
-export const repoRoot = path.resolve(import.meta.dirname, '..')
+/**
+ * The repository root. Under tsx, lib/ sits directly below it; inside Next.js's server bundle
+ * module paths point into .next/, so the server process publishes the root as ARENA_ROOT first.
+ */
+function findRoot(): string {
+  if (process.env.ARENA_ROOT) return process.env.ARENA_ROOT
+  const here = typeof import.meta.dirname === 'string' ? path.resolve(import.meta.dirname, '..') : undefined
+  if (here && existsSync(path.join(/*turbopackIgnore: true*/ here, 'prisma', 'schema.prisma'))) return here
+  return process.cwd()
+}
+
+export const repoRoot = findRoot()
 
 const boolish = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])

@@ -5,7 +5,7 @@
 // (same columns, sha256 checksums), applies each pending migration in a transaction, and takes a
 // lock so that several processes starting at once apply each migration exactly once.
 import { createHash, randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -36,14 +36,14 @@ export function sqliteFile(url: string): string {
   return url.replace(/^file:/, '').replace(/\?.*$/, '')
 }
 
-export function listMigrations(provider: Provider, dir = path.join(repoRoot, 'prisma/migrations', provider)): Migration[] {
+export function listMigrations(provider: Provider, dir = path.join(/*turbopackIgnore: true*/ repoRoot, 'prisma/migrations', provider)): Migration[] {
   if (!existsSync(dir)) return []
   return readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'migration.sql')))
+    .filter((d) => d.isDirectory() && existsSync(path.join(/*turbopackIgnore: true*/ dir, d.name, 'migration.sql')))
     .map((d) => d.name)
     .sort()
     .map((name) => {
-      const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8')
+      const sql = readFileSync(path.join(/*turbopackIgnore: true*/ dir, name, 'migration.sql'), 'utf8')
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') }
     })
 }
@@ -89,6 +89,7 @@ export async function applyMigrations(opts: ApplyOptions): Promise<string[]> {
 }
 
 function applySqlite(url: string, migrations: Migration[], log: (line: string) => void): string[] {
+  mkdirSync(path.dirname(sqliteFile(url)), { recursive: true })
   const db = new Database(sqliteFile(url))
   try {
     db.pragma('journal_mode = WAL')

@@ -1,0 +1,8 @@
+import { healthReport } from '@/lib/health'
+
+export const dynamic = 'force-dynamic'
+
+export async function GET(): Promise<Response> {
+  const report = await healthReport()
+  return Response.json(report, { status: report.ok ? 200 : 503 })
+}

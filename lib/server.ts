@@ -1,0 +1,61 @@
+// The platform process: migrations, demo seed, the Next.js app and the in-process worker.
+import http from 'node:http'
+import next from 'next'
+import { config, repoRoot } from './config.ts'
+import { applyMigrations } from './migrate.ts'
+import { closeDb } from './db.ts'
+import { queue } from './queue/index.ts'
+import { jobHandlers } from './jobs/index.ts'
+import type { RunningWorker } from './queue/types.ts'
+
+export interface ServeOptions {
+  dev?: boolean
+  port?: number
+  log?: (line: string) => void
+}
+
+export interface RunningServer {
+  url: string
+  close(): Promise<void>
+}
+
+export async function startServer(options: ServeOptions = {}): Promise<RunningServer> {
+  process.env.ARENA_ROOT ??= repoRoot
+  const cfg = config()
+  const log = options.log ?? ((line: string) => console.log(line))
+  const applied = await applyMigrations({ url: cfg.databaseUrl, log })
+  if (applied.length > 0) log(`database: applied ${applied.length} migration(s)`)
+  if (cfg.demo) {
+    const { seedDemo } = await import('./demo.ts')
+    await seedDemo({ log })
+  }
+
+  const app = next({ dev: options.dev ?? false, dir: repoRoot, hostname: cfg.host, port: options.port ?? cfg.port })
+  await app.prepare()
+  const handle = app.getRequestHandler()
+  const server = http.createServer((req, res) => {
+    void handle(req, res)
+  })
+  // Large uploads stream for a long time: no request timeout on the socket.
+  server.requestTimeout = 0
+  const port = options.port ?? cfg.port
+  await new Promise<void>((resolve) => server.listen(port, cfg.host, resolve))
+
+  const workers: RunningWorker[] = []
+  for (let i = 0; i < cfg.inProcessWorkers; i++) workers.push(await queue().startWorker(jobHandlers))
+  const address = server.address()
+  const actualPort = typeof address === 'object' && address ? address.port : port
+  const url = `http://localhost:${actualPort}`
+  log(`Prompt Arena on ${url} (${cfg.databaseProvider}, queue: ${queue().mode}, in-process workers: ${workers.length})`)
+
+  return {
+    url,
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()))
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await app.close?.()
+      await queue().close()
+      await closeDb()
+    },
+  }
+}
