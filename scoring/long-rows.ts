@@ -1,0 +1,294 @@
+/**
+ * Validation + storage of one `imgId_eId,val` row, and the fast scanner for quote-free
+ * segments. Both the main thread (general tokenizer path) and the parse workers call
+ * `RowStore.store`, so the two paths validate identically by construction.
+ *
+ * Rows are identified by a position `pos = seg * 2^22 + localLine`: segments are parsed out of
+ * order by several threads, so absolute line numbers are only known at the end.
+ */
+import { IdIndex } from './id-index.ts'
+import { parseDecimal } from './float-parse.ts'
+import { quoteText, type ScoringErrorCode } from './errors.ts'
+
+export const LOCAL_BITS = 22
+export const LOCAL_SPAN = 1 << LOCAL_BITS
+/** pos + 1 is stored in a Uint32Array, so seg must stay below 1023. */
+export const MAX_SEGMENTS = 1022
+
+export function encodePos(seg: number, local: number): number {
+  return seg * LOCAL_SPAN + local
+}
+
+export const ROW_OK = 0
+export const ROW_DUP_LATER = 1 // slot already taken by a later row: recorded, keep going
+export const ROW_DUP = 2 // slot taken by an earlier row: recorded, nothing after this matters
+export const ROW_FIELDS = 3
+export const ROW_BAD_ID = 4
+export const ROW_UNKNOWN = 5
+export const ROW_DIM = 6
+export const ROW_EMPTY = 7
+export const ROW_NAN = 8
+export const ROW_INFINITE = 9
+
+export interface RowStoreInit {
+  readonly ids: readonly string[]
+  readonly dim: number
+  /** ids.length * dim predictions (shared between threads). */
+  readonly pred: Float64Array
+  /** Per slot: pos + 1 of the first row that claimed it, 0 = unseen (shared, atomic). */
+  readonly lineOf: Uint32Array
+}
+
+/** A row error found inside one segment, before absolute line numbers are known. */
+export interface LocalRowError {
+  readonly pos: number
+  readonly code: ScoringErrorCode
+  readonly detail: string
+  readonly column: number
+}
+
+export interface SegmentOutcome {
+  readonly seg: number
+  /** Newlines consumed: the next segment starts that many lines later. */
+  readonly lines: number
+  readonly rows: number
+  readonly error: LocalRowError | undefined
+  /** Duplicate sightings, flattened (slot, pos) pairs. */
+  readonly events: number[]
+  /** True when the segment was abandoned early: nothing after it can matter. */
+  readonly stopped: boolean
+}
+
+export class RowStore {
+  readonly index: IdIndex
+  readonly dim: number
+  readonly pred: Float64Array
+  readonly lineOf: Uint32Array
+  rows = 0
+  events: number[] = []
+  // Consecutive rows nearly always share the image id: compare bytes before hashing.
+  private readonly lastId = new Uint8Array(64)
+  private lastLen = -1
+  private lastImg = -1
+
+  constructor(init: RowStoreInit) {
+    this.index = new IdIndex(init.ids)
+    this.dim = init.dim
+    this.pred = init.pred
+    this.lineOf = init.lineOf
+  }
+
+  store(b: Uint8Array, idS: number, idE: number, vS: number, vE: number, pos: number): number {
+    let us = idE - 1
+    while (us >= idS && b[us] !== 95) us--
+    if (us <= idS) return ROW_BAD_ID
+    // eId: canonical decimal (no sign, no leading zero), so "x_07" is not silently "x_7".
+    const ds = us + 1
+    if (ds === idE || (b[ds] === 48 && idE - ds > 1)) return ROW_BAD_ID
+    let d = 0
+    for (let i = ds; i < idE; i++) {
+      const x = b[i] - 48
+      if (x < 0 || x > 9) return ROW_BAD_ID
+      if (d < 1e9) d = d * 10 + x
+    }
+    const len = us - idS
+    let img = -1
+    if (len === this.lastLen) {
+      let j = 0
+      while (j < len && this.lastId[j] === b[idS + j]) j++
+      if (j === len) img = this.lastImg
+    }
+    if (img < 0) {
+      img = this.index.lookup(b, idS, us)
+      if (img < 0) return ROW_UNKNOWN
+      if (len <= this.lastId.length) {
+        for (let j = 0; j < len; j++) this.lastId[j] = b[idS + j]
+        this.lastLen = len
+        this.lastImg = img
+      }
+    }
+    if (d >= this.dim) return ROW_DIM
+    while (vS < vE && (b[vS] === 32 || b[vS] === 9)) vS++
+    while (vE > vS && (b[vE - 1] === 32 || b[vE - 1] === 9)) vE--
+    if (vS === vE) return ROW_EMPTY
+    const v = parseDecimal(b, vS, vE)
+    if (v !== v) return ROW_NAN
+    if (v === Infinity || v === -Infinity) return ROW_INFINITE
+    const slot = img * this.dim + d
+    const prev = Atomics.compareExchange(this.lineOf, slot, 0, pos + 1)
+    if (prev !== 0) {
+      this.events.push(slot, pos)
+      return prev - 1 < pos ? ROW_DUP : ROW_DUP_LATER
+    }
+    this.pred[slot] = v
+    this.rows++
+    return ROW_OK
+  }
+}
+
+/** User-facing detail for a failed row (cold path: strings are fine here). */
+export function describeRowError(
+  outcome: number,
+  b: Uint8Array,
+  idS: number,
+  idE: number,
+  vS: number,
+  vE: number,
+  dim: number,
+  idColumn: number,
+  fieldCount: number,
+): { code: ScoringErrorCode; detail: string; column: number } {
+  const id = quoteText(new TextDecoder().decode(b.subarray(idS, idE)), 60)
+  const raw = new TextDecoder().decode(b.subarray(vS, vE))
+  const value = quoteText(raw.trim())
+  const valueColumn = idColumn === 1 ? 2 : 1
+  switch (outcome) {
+    case ROW_FIELDS:
+      return { code: 'field_count', detail: `expected 2 fields (imgId_eId,val) but found ${fieldCount}`, column: 3 }
+    case ROW_BAD_ID:
+      return idS === idE
+        ? { code: 'bad_id', detail: 'id is empty', column: idColumn }
+        : { code: 'bad_id', detail: `id '${id}' is not of the form imgId_eId with eId in 0–${dim - 1}`, column: idColumn }
+    case ROW_UNKNOWN: {
+      const image = id.slice(0, id.lastIndexOf('_'))
+      return { code: 'unknown_image', detail: `unknown image id '${image}' in '${id}'`, column: idColumn }
+    }
+    case ROW_DIM: {
+      const e = id.slice(id.lastIndexOf('_') + 1)
+      return { code: 'dim_out_of_range', detail: `embedding index ${e} in '${id}' is outside 0–${dim - 1}`, column: idColumn }
+    }
+    case ROW_EMPTY:
+      return { code: 'empty_value', detail: `value for ${id} is empty`, column: valueColumn }
+    case ROW_NAN:
+      return /^[+-]?(nan|inf|infinity)$/i.test(raw.trim())
+        ? { code: 'not_finite', detail: `value '${value}' for ${id} is not finite; values must be finite numbers`, column: valueColumn }
+        : { code: 'not_a_number', detail: `value '${value}' for ${id} is not a number`, column: valueColumn }
+    case ROW_INFINITE:
+      return { code: 'not_finite', detail: `value '${value}' for ${id} overflows to infinity`, column: valueColumn }
+    default:
+      throw new Error(`no description for row outcome ${outcome}`)
+  }
+}
+
+/**
+ * Parses a segment that starts at a line boundary and contains no `"` byte, so plain
+ * comma/LF splitting is exactly what the quote-aware tokenizer would do. Stops at the first
+ * row error (nothing later in the segment can be the first error of the file).
+ */
+export function scanSegment(
+  store: RowStore,
+  b: Uint8Array,
+  seg: number,
+  idColumn: number,
+  maxRecordBytes: number,
+): SegmentOutcome {
+  const end = b.length
+  const eventsBefore = store.events.length
+  const rowsBefore = store.rows
+  let local = 0
+  let i = 0
+  let error: LocalRowError | undefined
+  let stopped = false
+  while (i < end) {
+    const ls = i
+    let c1 = -1
+    while (i < end) {
+      const c = b[i]
+      if (c === 44) {
+        c1 = i
+        break
+      }
+      if (c === 10) break
+      i++
+    }
+    let outcome: number
+    let fieldStart: number
+    if (c1 >= 0) {
+      // Same limit as the tokenizer: raw bytes of the record, without its LF.
+      let k = c1
+      while (k < end && b[k] !== 10) k++
+      if (k - ls > maxRecordBytes) {
+        error = { pos: encodePos(seg, local), code: 'line_too_long', detail: `record is longer than ${maxRecordBytes} bytes`, column: 1 }
+        stopped = true
+        break
+      }
+    } else if (i - ls > maxRecordBytes) {
+      error = { pos: encodePos(seg, local), code: 'line_too_long', detail: `record is longer than ${maxRecordBytes} bytes`, column: 1 }
+      stopped = true
+      break
+    }
+    if (c1 < 0) {
+      let le = i
+      if (le > ls && b[le - 1] === 13) le--
+      if (le === ls) {
+        if (i < end) local++
+        i++
+        continue // blank line
+      }
+      outcome = ROW_FIELDS
+      fieldStart = ls
+      c1 = i
+    } else {
+      fieldStart = c1 + 1
+      i = fieldStart
+      let extra = false
+      while (i < end) {
+        const c = b[i]
+        if (c === 10) break
+        if (c === 44) extra = true
+        i++
+      }
+      let le = i
+      if (le > fieldStart && b[le - 1] === 13) le--
+      const pos = encodePos(seg, local)
+      outcome = extra
+        ? ROW_FIELDS
+        : idColumn === 1
+          ? store.store(b, ls, c1, fieldStart, le, pos)
+          : store.store(b, fieldStart, le, ls, c1, pos)
+    }
+    if (outcome > ROW_DUP_LATER) {
+      stopped = true
+      if (outcome !== ROW_DUP) error = localError(store, b, ls, c1, i, seg, local, idColumn, outcome)
+      break
+    }
+    if (i < end) local++
+    i++
+  }
+  return {
+    seg,
+    lines: local,
+    rows: store.rows - rowsBefore,
+    error,
+    events: store.events.splice(eventsBefore),
+    stopped,
+  }
+}
+
+function localError(
+  store: RowStore,
+  b: Uint8Array,
+  ls: number,
+  c1: number,
+  le: number,
+  seg: number,
+  local: number,
+  idColumn: number,
+  outcome: number,
+): LocalRowError {
+  if (le > ls && b[le - 1] === 13) le--
+  let fields = 1
+  for (let k = ls; k < le; k++) if (b[k] === 44) fields++
+  // With a value-first header the id is the second field.
+  let secondEnd = le
+  for (let k = c1 + 1; k < le; k++) {
+    if (b[k] === 44) {
+      secondEnd = k
+      break
+    }
+  }
+  const [idS, idE, vS, vE] = idColumn === 1 ? [ls, c1, c1 + 1, secondEnd] : [c1 + 1, secondEnd, ls, c1]
+  const d = describeRowError(outcome, b, idS, Math.max(idS, idE), vS, Math.max(vS, vE), store.dim, idColumn, fields)
+  return { pos: encodePos(seg, local), ...d }
+}
+

@@ -1,0 +1,124 @@
+/**
+ * Runs `scanSegment` on worker threads (or inline). Segments go to the least busy ready
+ * worker, at most 2 in flight each so memory stays bounded; until a worker is ready (or if
+ * it cannot start at all, e.g. no tsx loader) the main thread parses inline instead.
+ */
+import { Worker } from 'node:worker_threads'
+import { createRequire } from 'node:module'
+import { pathToFileURL } from 'node:url'
+import { scanSegment, type RowStore, type SegmentOutcome } from './long-rows.ts'
+import type { WorkerInit, WorkerJob, WorkerReply } from './parse-protocol.ts'
+
+const MAX_IN_FLIGHT = 2
+
+interface Slot {
+  readonly worker: Worker
+  ready: boolean
+  dead: boolean
+  inFlight: number
+}
+
+export class SegmentRunner {
+  readonly outcomes: SegmentOutcome[] = []
+  private readonly slots: Slot[] = []
+  private failure: Error | undefined
+  private waiters: (() => void)[] = []
+
+  constructor(
+    private readonly inline: RowStore,
+    private readonly idColumn: number,
+    private readonly maxRecordBytes: number,
+    init: WorkerInit | undefined,
+    threads: number,
+  ) {
+    if (!init || threads <= 0) return
+    const loader = tsxLoaderUrl()
+    for (let t = 0; t < threads; t++) {
+      let worker: Worker
+      try {
+        worker = new Worker(new URL('./parse-worker.ts', import.meta.url), {
+          workerData: init,
+          execArgv: loader ? ['--import', loader] : [],
+        })
+      } catch {
+        return // no workers in this environment: inline only
+      }
+      const slot: Slot = { worker, ready: false, dead: false, inFlight: 0 }
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.type === 'ready') slot.ready = true
+        else {
+          slot.inFlight--
+          this.outcomes.push(reply.outcome)
+        }
+        this.wake()
+      })
+      worker.on('error', (err) => {
+        // Before 'ready' nothing was sent to it: just parse inline. After, work was lost.
+        if (slot.ready && !this.failure) this.failure = err
+        slot.dead = true
+        this.wake()
+      })
+      worker.on('exit', () => {
+        if (slot.inFlight > 0 && !this.failure) this.failure = new Error('parse worker exited unexpectedly')
+        slot.dead = true
+        this.wake()
+      })
+      this.slots.push(slot)
+    }
+  }
+
+  /** True once some segment stopped on an error: later input cannot change the result. */
+  get stopped(): boolean {
+    return this.outcomes.some((o) => o.stopped)
+  }
+
+  /** Hands `buf` (ownership transferred) to a worker, waiting for capacity when all are busy. */
+  async submit(seg: number, buf: Uint8Array): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure
+      const live = this.slots.filter((s) => s.ready && !s.dead)
+      if (live.length === 0) {
+        this.outcomes.push(scanSegment(this.inline, buf, seg, this.idColumn, this.maxRecordBytes))
+        // Let 'ready' messages in between inline segments.
+        await new Promise((r) => setImmediate(r))
+        return
+      }
+      const best = live.reduce((a, b) => (b.inFlight < a.inFlight ? b : a))
+      if (best.inFlight < MAX_IN_FLIGHT) {
+        best.inFlight++
+        const job: WorkerJob = { seg, buf }
+        best.worker.postMessage(job, [buf.buffer as ArrayBuffer])
+        return
+      }
+      await new Promise<void>((r) => this.waiters.push(r))
+    }
+  }
+
+  /** Waits for every submitted segment. */
+  async drain(): Promise<void> {
+    while (this.slots.some((s) => s.inFlight > 0 && !s.dead)) {
+      if (this.failure) throw this.failure
+      await new Promise<void>((r) => this.waiters.push(r))
+    }
+    if (this.failure) throw this.failure
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()))
+  }
+
+  private wake(): void {
+    const w = this.waiters
+    this.waiters = []
+    for (const f of w) f()
+  }
+}
+
+/** tsx's ESM loader as a file URL, so workers can load .ts whatever the cwd is. */
+function tsxLoaderUrl(): string | undefined {
+  try {
+    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+  } catch {
+    return undefined
+  }
+}
