@@ -1,19 +1,20 @@
-import { existsSync } from 'node:fs'
-import path from 'node:path'
+// Where the platform finds its models: the settings side of scoring/embed/model-dir.ts.
 import { config, repoRoot } from './config.ts'
+import { MODEL_NAME, ModelDirError, resolveModelDir, type ModelDirOptions } from '../scoring/embed/model-dir.ts'
 
-export const MINILM = 'all-MiniLM-L6-v2'
+export const MINILM = MODEL_NAME
 
-/** Where models are looked for, in order: ARENA_MODELS_DIR, ./models, ../shared/models. */
-export function modelSearchPath(): string[] {
-  const dirs = [config().modelsDir, path.join(/*turbopackIgnore: true*/ repoRoot, 'models'), path.join(/*turbopackIgnore: true*/ repoRoot, '..', 'shared', 'models')]
-  return dirs.filter((d): d is string => d !== undefined)
+/** Options for the scoring core's model lookup: ARENA_MODELS_DIR, then ./models, then ../shared/models. */
+export function modelDirOptions(): ModelDirOptions {
+  return { modelsDirSetting: config().modelsDir, repoRoot }
 }
 
-/** The folder of a prepared model (one that has model.onnx), or null. */
-export function findModelDir(name: string = MINILM): string | null {
-  for (const dir of modelSearchPath()) {
-    if (existsSync(path.join(/*turbopackIgnore: true*/ dir, name, 'model.onnx'))) return path.join(dir, name)
+/** The prepared all-MiniLM-L6-v2 folder, or null when none is found. */
+export function findModelDir(): string | null {
+  try {
+    return resolveModelDir(modelDirOptions())
+  } catch (err) {
+    if (err instanceof ModelDirError) return null
+    throw err
   }
-  return null
 }
