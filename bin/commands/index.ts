@@ -1,11 +1,13 @@
 import type { Command } from '../command.ts'
 import { modelsPrepareCommand } from './models.ts'
+import { embedCommand } from './embed.ts'
 import { serve } from './serve.ts'
 import { dbMigrate } from './db.ts'
 
 // Every sub-command, in the order `arena --help` lists them. Add one line per command file.
 export const commands: Command[] = [
   modelsPrepareCommand,
+  embedCommand,
   serve,
   dbMigrate,
 ]
