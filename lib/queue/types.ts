@@ -35,24 +35,54 @@ export type TxClient = Parameters<Parameters<import('../db.ts').Db['$transaction
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>
 export type JobHandlers = Partial<Record<JobType, JobHandler>>
 
-/** Thrown by a handler for a failure that retrying cannot fix (e.g. an invalid submission). */
+/**
+ * Thrown by a handler for a failure that retrying cannot fix (e.g. an invalid submission). Its
+ * message is shown to the participant, so it must never contain hidden data. `line` goes to
+ * Submission.errorLine.
+ */
 export class PermanentJobError extends Error {
-  constructor(message: string) {
-    super(message)
+  readonly line: number | undefined
+  constructor(message: string, options?: { line?: number; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'PermanentJobError'
+    this.line = options?.line
   }
 }
+
+/** Also recognises errors from another copy of this module (Next.js bundles, tsx). */
+export function isPermanentJobError(err: unknown): err is PermanentJobError {
+  return err instanceof PermanentJobError || (err instanceof Error && err.name === 'PermanentJobError')
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed'
+
+/** What a worker reports about each job it runs (the CLI prints one line per event). */
+export type WorkerEvent =
+  | { kind: 'start'; jobId: string; type: string; attempt: number }
+  | { kind: 'end'; jobId: string; type: string; attempt: number; outcome: 'done' | 'retry' | 'failed' | 'lost' | 'released'; ms: number; error?: string }
+  | { kind: 'error'; error: string }
 
 export interface WorkerOptions {
   concurrency?: number
   workerId?: string
   /** Poll interval of the embedded queue. */
   pollMs?: number
+  /** How long `stop()` lets running handlers finish before aborting them and releasing their jobs. */
+  graceMs?: number
+  onEvent?: (event: WorkerEvent) => void
 }
 
 export interface RunningWorker {
   readonly id: string
-  stop(): Promise<void>
+  /** Stops taking jobs; running ones finish within `graceMs` or are handed back to the queue. */
+  stop(options?: { graceMs?: number }): Promise<void>
+}
+
+export interface ListJobsOptions {
+  status?: JobStatus
+  type?: JobType
+  submissionId?: string
+  limit?: number
 }
 
 export interface Queue {
@@ -60,6 +90,12 @@ export interface Queue {
   enqueue(type: JobType, payload: unknown, options?: EnqueueOptions): Promise<Job>
   startWorker(handlers: JobHandlers, options?: WorkerOptions): Promise<RunningWorker>
   /** Queue depth for the health check and the organizer console. */
-  counts(): Promise<Record<'queued' | 'running' | 'failed' | 'done', number>>
+  counts(): Promise<Record<JobStatus, number>>
+  get(id: string): Promise<Job | null>
+  /** Newest first. */
+  list(options?: ListJobsOptions): Promise<Job[]>
+  /** Organizer console: a failed job goes back to the queue with its attempts reset. False if it was not failed. */
+  retry(id: string): Promise<boolean>
+  /** Stops this queue's workers (gracefully) and closes its connections; the Db stays open (its owner closes it). */
   close(): Promise<void>
 }
