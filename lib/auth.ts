@@ -1,0 +1,204 @@
+// Accounts: email + password (bcrypt), browser sessions by random cookie, personal API tokens.
+// Only SHA-256 digests of session cookies and API tokens are stored, so a database leak does not
+// hand out live credentials.
+import { createHash, randomBytes } from 'node:crypto'
+import bcrypt from 'bcryptjs'
+import { z } from 'zod'
+import { config } from './config.ts'
+import { db, type ApiToken, type User } from './db.ts'
+import { now } from './clock.ts'
+import { conflict, forbidden, unauthorized } from './http.ts'
+
+export const SESSION_COOKIE = 'arena_session'
+export const TOKEN_PREFIX = 'pa_'
+
+let bcryptCost = 10
+
+/** Tests lower the bcrypt cost so that sign-ups stay fast. */
+export function configureAuth(options: { bcryptCost?: number }): void {
+  if (options.bcryptCost !== undefined) bcryptCost = options.bcryptCost
+}
+
+export function hashPassword(password: string, options: { cost?: number } = {}): Promise<string> {
+  return bcrypt.hash(password, options.cost ?? bcryptCost)
+}
+
+export function verifyPassword(password: string, hash: string): Promise<boolean> {
+  return bcrypt.compare(password, hash)
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** The public part of a user: never the password hash. */
+export interface PublicUser {
+  id: string
+  email: string
+  name: string
+  role: User['role']
+  createdAt: Date
+}
+
+export function publicUser(u: User): PublicUser {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt }
+}
+
+export const signUpSchema = z.object({
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  name: z.string().trim().min(1).max(80),
+  password: z.string().min(8, 'Password must be at least 8 characters').max(200),
+})
+export type SignUpInput = z.output<typeof signUpSchema>
+
+function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002'
+}
+
+/**
+ * Creates an account. The first account of the platform becomes organizer (so a fresh install
+ * can be administered); `organizer: true` forces the role (CLI `users create --organizer`).
+ */
+export async function createUser(input: SignUpInput & { organizer?: boolean }): Promise<User> {
+  const passwordHash = await hashPassword(input.password)
+  try {
+    return await db().$transaction(async (tx) => {
+      const first = (await tx.user.count()) === 0
+      return tx.user.create({
+        data: { email: input.email, name: input.name, passwordHash, role: input.organizer || first ? 'organizer' : 'participant', createdAt: now() },
+      })
+    })
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('An account with this email already exists', 'email_taken')
+    throw err
+  }
+}
+
+let dummyHash: string | undefined
+
+/** The user for an email and password, or null (same answer for unknown email and bad password). */
+export async function authenticate(email: string, password: string): Promise<User | null> {
+  const user = await db().user.findUnique({ where: { email: email.toLowerCase() } })
+  if (!user) {
+    // Spend the same time as a real check so response times do not reveal which emails exist.
+    dummyHash ??= await hashPassword('not a password')
+    await bcrypt.compare(password, dummyHash)
+    return null
+  }
+  return (await verifyPassword(password, user.passwordHash)) ? user : null
+}
+
+function randomToken(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+export interface NewSession {
+  token: string
+  expiresAt: Date
+}
+
+export async function createSession(userId: string): Promise<NewSession> {
+  const token = randomToken()
+  const expiresAt = new Date(now().getTime() + config().sessionDays * 86_400_000)
+  await db().session.create({ data: { userId, tokenHash: sha256(token), expiresAt, createdAt: now() } })
+  return { token, expiresAt }
+}
+
+export async function destroySession(token: string): Promise<void> {
+  await db().session.deleteMany({ where: { tokenHash: sha256(token) } })
+}
+
+export function sessionCookie(token: string, expiresAt: Date): string {
+  const parts = [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Expires=${expiresAt.toUTCString()}`]
+  if (config().secureCookies) parts.push('Secure')
+  return parts.join('; ')
+}
+
+export function clearedSessionCookie(): string {
+  const parts = [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0']
+  if (config().secureCookies) parts.push('Secure')
+  return parts.join('; ')
+}
+
+export function readCookie(request: Request, name: string): string | undefined {
+  const header = request.headers.get('cookie')
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
+  }
+  return undefined
+}
+
+export interface NewApiToken {
+  /** The full secret: shown once, never stored. */
+  token: string
+  record: ApiTokenView
+}
+
+export interface ApiTokenView {
+  id: string
+  name: string
+  prefix: string
+  createdAt: Date
+  lastUsedAt: Date | null
+  revokedAt: Date | null
+}
+
+function tokenView(t: ApiToken): ApiTokenView {
+  return { id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revokedAt: t.revokedAt }
+}
+
+export async function createApiToken(userId: string, name: string): Promise<NewApiToken> {
+  const token = `${TOKEN_PREFIX}${randomToken()}`
+  const record = await db().apiToken.create({
+    data: { userId, name, prefix: token.slice(0, TOKEN_PREFIX.length + 6), tokenHash: sha256(token), createdAt: now() },
+  })
+  return { token, record: tokenView(record) }
+}
+
+export async function listApiTokens(userId: string): Promise<ApiTokenView[]> {
+  const rows = await db().apiToken.findMany({ where: { userId }, orderBy: { createdAt: 'desc' } })
+  return rows.map(tokenView)
+}
+
+/** Revokes one of the user's own tokens; false when it is not theirs or already revoked. */
+export async function revokeApiToken(userId: string, id: string): Promise<boolean> {
+  const { count } = await db().apiToken.updateMany({ where: { id, userId, revokedAt: null }, data: { revokedAt: now() } })
+  return count === 1
+}
+
+// lastUsedAt is informational: writing it at most once a minute keeps reads from becoming writes.
+const LAST_USED_RESOLUTION_MS = 60_000
+
+/** The signed-in user: a bearer API token wins over the session cookie. Null when neither is valid. */
+export async function userFromRequest(request: Request): Promise<User | null> {
+  const authz = request.headers.get('authorization')
+  const bearer = authz?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+  const t = now()
+  if (bearer) {
+    const row = await db().apiToken.findUnique({ where: { tokenHash: sha256(bearer) }, include: { user: true } })
+    if (!row || row.revokedAt) return null
+    if (!row.lastUsedAt || t.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: t } })
+    }
+    return row.user
+  }
+  const cookie = readCookie(request, SESSION_COOKIE)
+  if (!cookie) return null
+  const session = await db().session.findUnique({ where: { tokenHash: sha256(cookie) }, include: { user: true } })
+  if (!session || session.expiresAt <= t) return null
+  return session.user
+}
+
+export async function requireUser(request: Request): Promise<User> {
+  const user = await userFromRequest(request)
+  if (!user) throw unauthorized()
+  return user
+}
+
+export async function requireOrganizer(request: Request): Promise<User> {
+  const user = await requireUser(request)
+  if (user.role !== 'organizer') throw forbidden('Only organizers may do this')
+  return user
+}

@@ -1,0 +1,7 @@
+// Every job type's handler, as the workers (in `arena serve` and `arena worker`) run them.
+import type { JobHandlers } from '../queue/types.ts'
+import { scoreSubmissionHandler } from './score-submission.ts'
+
+export const jobHandlers: JobHandlers = {
+  'score-submission': scoreSubmissionHandler,
+}

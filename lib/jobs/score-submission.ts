@@ -1,0 +1,92 @@
+// The `score-submission` job: scores one uploaded CSV (long format or prompt text) against the
+// competition's active test set and records the result exactly once (inside ctx.complete).
+import { z } from 'zod'
+import { scoreSubmission, type ScoreResult } from '../../scoring/score.ts'
+import { decodeTruth, readTruthFile } from '../../scoring/truth-file.ts'
+import type { Truth } from '../../scoring/truth.ts'
+import { db, type TestSetVersion } from '../db.ts'
+import { now } from '../clock.ts'
+import { invalidateLeaderboard } from '../leaderboard.ts'
+import { PermanentJobError, type JobContext } from '../queue/types.ts'
+import { storage } from '../storage.ts'
+import { scorePromptSubmission } from './prompt-scoring.ts'
+
+const payloadSchema = z.object({ submissionId: z.string().min(1) })
+
+// Truth files are read once per test-set version and process; two versions cover a rescoring.
+const truthCache = new Map<string, Promise<Truth>>()
+
+async function readTruth(key: string): Promise<Truth> {
+  const local = storage().localPath(key)
+  return local ? readTruthFile(local) : decodeTruth(await storage().readBuffer(key))
+}
+
+export function loadTruth(testSet: Pick<TestSetVersion, 'id' | 'truthKey'>): Promise<Truth> {
+  const key = testSet.truthKey
+  if (!key) throw new Error(`test set ${testSet.id} has no truth file`)
+  let hit = truthCache.get(testSet.id)
+  if (!hit) {
+    hit = readTruth(key)
+    hit.catch(() => truthCache.delete(testSet.id))
+    truthCache.set(testSet.id, hit)
+    while (truthCache.size > 2) truthCache.delete(truthCache.keys().next().value as string)
+  }
+  return hit
+}
+
+/** `imageId,public,score` for every image; the API filters private rows for participants. */
+function perImageCsv(truth: Truth, perImage: Float64Array): string {
+  const lines = ['imageId,public,score']
+  for (let i = 0; i < truth.ids.length; i++) lines.push(`${truth.ids[i]},${truth.isPublic[i] ? 1 : 0},${perImage[i]}`)
+  return `${lines.join('\n')}\n`
+}
+
+export async function scoreSubmissionHandler(payload: unknown, ctx: JobContext): Promise<void> {
+  const parsed = payloadSchema.safeParse(payload)
+  if (!parsed.success) throw new PermanentJobError('Invalid job payload')
+  const { submissionId } = parsed.data
+  const sub = await db().submission.findUnique({
+    where: { id: submissionId },
+    include: { competition: { include: { activeTestSet: true } } },
+  })
+  if (!sub) {
+    // Deleted meanwhile (e.g. its competition): nothing left to score.
+    await ctx.complete()
+    return
+  }
+  if (sub.kind === 'model') throw new PermanentJobError('Model submissions are run by the run-model job')
+  const testSet = sub.competition.activeTestSet
+  if (!testSet || testSet.status !== 'ready' || !testSet.truthKey) {
+    throw new PermanentJobError('The competition has no test set to score against yet; submissions will be rescored once it is ready')
+  }
+  // A rescoring keeps a scored submission on the leaderboard with its old scores until it is done.
+  await db().submission.updateMany({ where: { id: sub.id, status: 'queued' }, data: { status: 'running', startedAt: now() } })
+  await ctx.progress(0, 'loading test set')
+  const truth = await loadTruth(testSet)
+  await ctx.progress(0.02, 'scoring')
+
+  const onProgress = (f: number) => void ctx.progress(0.02 + 0.93 * f, 'scoring')
+  const source = storage().localPath(sub.fileKey) ?? (await storage().read(sub.fileKey))
+  const result: ScoreResult =
+    sub.kind === 'prompts'
+      ? await scorePromptSubmission(source, truth, { onProgress })
+      : await scoreSubmission(source, truth, { onProgress, sizeHint: sub.fileSize })
+  if (!result.ok) throw new PermanentJobError(result.error.message, { line: result.error.line })
+
+  await ctx.progress(0.96, 'saving scores')
+  const perImageKey = `scores/${sub.id}/${testSet.id}.csv`
+  await storage().put(perImageKey, Buffer.from(perImageCsv(truth, result.perImage)))
+  const scores = { publicScore: result.public, privateScore: result.private, score: result.score, perImageKey }
+  await ctx.complete(async (tx) => {
+    await tx.submission.update({
+      where: { id: sub.id },
+      data: { ...scores, status: 'scored', testSetId: testSet.id, scoredAt: now(), error: null, errorLine: null, progress: 1 },
+    })
+    await tx.submissionScore.upsert({
+      where: { submissionId_testSetId: { submissionId: sub.id, testSetId: testSet.id } },
+      create: { submissionId: sub.id, testSetId: testSet.id, ...scores },
+      update: { ...scores, error: null },
+    })
+  })
+  invalidateLeaderboard(sub.competitionId)
+}

@@ -1,0 +1,232 @@
+// Public and private leaderboards. Each is one window-function query over the competition's
+// scored, on-time submissions (plain SQL that SQLite ≥ 3.25 and PostgreSQL both run), plus one
+// query for team names; the result is cached for a few seconds per competition and dropped when
+// this process records a new score or selection. Other processes (separate workers) are covered
+// by the short expiry.
+import { db, type Competition, type User } from './db.ts'
+import { forbidden } from './http.ts'
+
+export type LeaderboardType = 'public' | 'private'
+
+export interface LeaderboardRow {
+  rank: number
+  teamId: string
+  teamName: string
+  members: string[]
+  score: number
+  /** Scored on-time submissions of the team. */
+  entries: number
+  lastSubmissionAt: Date
+  /** Private board only: the team's public rank and its move (positive = climbed). */
+  publicRank?: number | null
+  move?: number | null
+  /** Private board only: false when the team selected nothing and its best public submissions count. */
+  selectedByTeam?: boolean
+}
+
+export interface BaselineRow {
+  submissionId: string
+  name: string
+  score: number
+}
+
+export interface Leaderboard {
+  type: LeaderboardType
+  competition: string
+  generatedAt: Date
+  rows: LeaderboardRow[]
+  /** Reference submissions, shown for comparison, never ranked. */
+  baselines: BaselineRow[]
+}
+
+const TTL_MS = 5_000
+const cache = new Map<string, { expires: number; board: Leaderboard }>()
+
+export function invalidateLeaderboard(competitionId: string): void {
+  for (const key of cache.keys()) if (key.startsWith(`${competitionId}:`)) cache.delete(key)
+}
+
+/** SQLite returns dates stored by Prisma as text (or epoch ms), PostgreSQL as Date. */
+function toDate(v: unknown): Date {
+  if (v instanceof Date) return v
+  if (typeof v === 'number' || typeof v === 'bigint') return new Date(Number(v))
+  return new Date(String(v))
+}
+
+const num = (v: unknown): number => Number(v)
+
+interface PublicBest {
+  teamId: string
+  id: string
+  publicScore: number
+  createdAt: Date
+  entries: number
+  lastAt: Date
+}
+
+async function publicBest(competitionId: string): Promise<PublicBest[]> {
+  const rows = await db().$queryRaw<Record<string, unknown>[]>`
+    SELECT t."teamId", t."id", t."publicScore", t."createdAt", t."entries", t."lastAt"
+    FROM (
+      SELECT s."teamId", s."id", s."publicScore", s."createdAt",
+        COUNT(*) OVER (PARTITION BY s."teamId") AS "entries",
+        MAX(s."createdAt") OVER (PARTITION BY s."teamId") AS "lastAt",
+        ROW_NUMBER() OVER (PARTITION BY s."teamId" ORDER BY s."publicScore" DESC, s."createdAt" ASC, s."id" ASC) AS "rn"
+      FROM "Submission" s
+      WHERE s."competitionId" = ${competitionId} AND s."status" = 'scored' AND s."late" = false
+        AND s."teamId" IS NOT NULL AND s."publicScore" IS NOT NULL
+    ) t
+    WHERE t."rn" = 1`
+  return rows
+    .map((r) => ({
+      teamId: String(r.teamId),
+      id: String(r.id),
+      publicScore: num(r.publicScore),
+      createdAt: toDate(r.createdAt),
+      entries: num(r.entries),
+      lastAt: toDate(r.lastAt),
+    }))
+    .sort((a, b) => b.publicScore - a.publicScore || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
+}
+
+interface FinalCandidate {
+  teamId: string
+  id: string
+  privateScore: number | null
+  createdAt: Date
+  selected: boolean
+}
+
+/** Per team: its selected submissions, or (none selected) its `limit` best public ones. */
+async function finalCandidates(competitionId: string, limit: number): Promise<FinalCandidate[]> {
+  const rows = await db().$queryRaw<Record<string, unknown>[]>`
+    SELECT t."teamId", t."id", t."privateScore", t."createdAt", t."anySelected"
+    FROM (
+      SELECT s."teamId", s."id", s."privateScore", s."createdAt", s."selected",
+        ROW_NUMBER() OVER (PARTITION BY s."teamId" ORDER BY s."publicScore" DESC, s."createdAt" ASC, s."id" ASC) AS "rn",
+        MAX(CASE WHEN s."selected" THEN 1 ELSE 0 END) OVER (PARTITION BY s."teamId") AS "anySelected"
+      FROM "Submission" s
+      WHERE s."competitionId" = ${competitionId} AND s."status" = 'scored' AND s."late" = false
+        AND s."teamId" IS NOT NULL AND s."publicScore" IS NOT NULL
+    ) t
+    WHERE (t."anySelected" = 1 AND t."selected" = true) OR (t."anySelected" = 0 AND t."rn" <= CAST(${limit} AS INTEGER))`
+  return rows.map((r) => ({
+    teamId: String(r.teamId),
+    id: String(r.id),
+    privateScore: r.privateScore === null ? null : num(r.privateScore),
+    createdAt: toDate(r.createdAt),
+    selected: num(r.anySelected) === 1,
+  }))
+}
+
+async function teamNames(competitionId: string): Promise<Map<string, { name: string; members: string[] }>> {
+  const teams = await db().team.findMany({
+    where: { competitionId },
+    select: { id: true, name: true, members: { select: { user: { select: { name: true } } }, orderBy: { joinedAt: 'asc' } } },
+  })
+  return new Map(teams.map((t) => [t.id, { name: t.name, members: t.members.map((m) => m.user.name) }]))
+}
+
+async function baselines(competitionId: string, type: LeaderboardType): Promise<BaselineRow[]> {
+  const rows = await db().submission.findMany({
+    where: { competitionId, isBaseline: true, status: 'scored' },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, description: true, fileName: true, publicScore: true, privateScore: true },
+  })
+  return rows.flatMap((r) => {
+    const score = type === 'public' ? r.publicScore : r.privateScore
+    return score === null ? [] : [{ submissionId: r.id, name: r.description || r.fileName || 'Baseline', score }]
+  })
+}
+
+async function buildPublic(competition: Competition): Promise<Leaderboard> {
+  const [best, names, base] = await Promise.all([publicBest(competition.id), teamNames(competition.id), baselines(competition.id, 'public')])
+  const rows = best.map((b, i) => ({
+    rank: i + 1,
+    teamId: b.teamId,
+    teamName: names.get(b.teamId)?.name ?? '?',
+    members: names.get(b.teamId)?.members ?? [],
+    score: b.publicScore,
+    entries: b.entries,
+    lastSubmissionAt: b.lastAt,
+  }))
+  return { type: 'public', competition: competition.slug, generatedAt: new Date(), rows, baselines: base }
+}
+
+async function buildPrivate(competition: Competition): Promise<Leaderboard> {
+  const [pub, candidates, names, base] = await Promise.all([
+    cached(competition, 'public'),
+    finalCandidates(competition.id, competition.finalSelectionLimit),
+    teamNames(competition.id),
+    baselines(competition.id, 'private'),
+  ])
+  const best = new Map<string, FinalCandidate>()
+  for (const c of candidates) {
+    if (c.privateScore === null) continue
+    const cur = best.get(c.teamId)
+    if (!cur || c.privateScore > (cur.privateScore ?? -Infinity) || (c.privateScore === cur.privateScore && c.createdAt < cur.createdAt)) best.set(c.teamId, c)
+  }
+  const publicRow = new Map(pub.rows.map((r) => [r.teamId, r]))
+  const ordered = [...best.values()].sort(
+    (a, b) => (b.privateScore ?? 0) - (a.privateScore ?? 0) || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1),
+  )
+  const rows = ordered.map((c, i) => {
+    const p = publicRow.get(c.teamId)
+    const publicRank = p?.rank ?? null
+    return {
+      rank: i + 1,
+      teamId: c.teamId,
+      teamName: names.get(c.teamId)?.name ?? '?',
+      members: names.get(c.teamId)?.members ?? [],
+      score: c.privateScore ?? 0,
+      entries: p?.entries ?? 0,
+      lastSubmissionAt: p?.lastSubmissionAt ?? c.createdAt,
+      publicRank,
+      move: publicRank === null ? null : publicRank - (i + 1),
+      selectedByTeam: c.selected,
+    }
+  })
+  return { type: 'private', competition: competition.slug, generatedAt: new Date(), rows, baselines: base }
+}
+
+async function cached(competition: Competition, type: LeaderboardType): Promise<Leaderboard> {
+  const key = `${competition.id}:${type}:${competition.finalSelectionLimit}`
+  const hit = cache.get(key)
+  if (hit && hit.expires > Date.now()) return hit.board
+  const board = type === 'public' ? await buildPublic(competition) : await buildPrivate(competition)
+  cache.set(key, { expires: Date.now() + TTL_MS, board })
+  return board
+}
+
+/**
+ * The leaderboard a viewer may see. The private one is for organizers, and for everyone once
+ * revealed; the public one never carries private scores.
+ */
+export async function getLeaderboard(viewer: User | null, competition: Competition, type: LeaderboardType): Promise<Leaderboard> {
+  if (type === 'private' && viewer?.role !== 'organizer' && competition.privateRevealedAt === null) {
+    throw forbidden('The private leaderboard is hidden until the organizer reveals it after the deadline')
+  }
+  return cached(competition, type)
+}
+
+function csvField(v: string | number | null | undefined): string {
+  const s = v === null || v === undefined ? '' : String(v)
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+export function leaderboardCsv(board: Leaderboard): string {
+  const priv = board.type === 'private'
+  const header = ['Rank', 'TeamId', 'TeamName', 'Members', 'Score', 'Entries', 'LastSubmission', ...(priv ? ['PublicRank', 'Move'] : [])]
+  const lines = [header.join(',')]
+  for (const r of board.rows) {
+    lines.push(
+      [r.rank, r.teamId, r.teamName, r.members.join('; '), r.score, r.entries, r.lastSubmissionAt.toISOString(), ...(priv ? [r.publicRank, r.move] : [])]
+        .map(csvField)
+        .join(','),
+    )
+  }
+  for (const b of board.baselines) {
+    lines.push(['', 'baseline', b.name, '', b.score, '', '', ...(priv ? ['', ''] : [])].map(csvField).join(','))
+  }
+  return `${lines.join('\n')}\n`
+}
