@@ -8,7 +8,7 @@
  * 2^53 and 10^k for k ≤ 22 is an exact double, so one IEEE multiply/divide is the correctly
  * rounded result, i.e. what Number() returns. Everything else falls back to Number().
  */
-const POW10: readonly number[] = [
+export const POW10: readonly number[] = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
   1e20, 1e21, 1e22,
 ]

@@ -7,7 +7,7 @@
  * order by several threads, so absolute line numbers are only known at the end.
  */
 import { IdIndex } from './id-index.ts'
-import { parseDecimal } from './float-parse.ts'
+import { POW10, parseDecimal } from './float-parse.ts'
 import { quoteText, type ScoringErrorCode } from './errors.ts'
 
 export const LOCAL_BITS = 22
@@ -76,6 +76,87 @@ export class RowStore {
     this.dim = init.dim
     this.pred = init.pred
     this.lineOf = init.lineOf
+  }
+
+  /**
+   * One-pass version of `store` for the overwhelmingly common row: `<cached image id>_<eId>,`
+   * followed by a plain decimal (no exponent, ≤ 15 significant digits) and LF/CRLF/end.
+   * Returns the offset after the row, or -1 (with no side effect) to use the general path,
+   * which re-validates the row from scratch; so this can only be faster, never different.
+   */
+  fastRow(b: Uint8Array, ls: number, end: number, pos: number, maxRecordBytes: number): number {
+    const len = this.lastLen
+    if (len <= 0) return -1
+    let i = ls + len
+    if (i + 3 > end) return -1
+    const last = this.lastId
+    for (let j = 0; j < len; j++) if (b[ls + j] !== last[j]) return -1
+    if (b[i] !== 95) return -1
+    i++
+    let d = b[i] - 48
+    if (d < 0 || d > 9) return -1
+    i++
+    if (d !== 0) {
+      while (i < end) {
+        const x = b[i] - 48
+        if (x < 0 || x > 9) break
+        d = d * 10 + x
+        if (d >= this.dim) return -1
+        i++
+      }
+    }
+    if (i >= end || b[i] !== 44) return -1
+    i++
+    let neg = false
+    if (i < end) {
+      const c = b[i]
+      if (c === 45) {
+        neg = true
+        i++
+      } else if (c === 43) i++
+    }
+    let mant = 0
+    let sig = 0
+    let exp10 = 0
+    let digits = 0
+    while (i < end) {
+      const x = b[i] - 48
+      if (x < 0 || x > 9) break
+      digits++
+      if (mant !== 0 || x !== 0) {
+        sig++
+        mant = mant * 10 + x
+      }
+      i++
+    }
+    if (i < end && b[i] === 46) {
+      i++
+      while (i < end) {
+        const x = b[i] - 48
+        if (x < 0 || x > 9) break
+        digits++
+        exp10--
+        if (mant !== 0 || x !== 0) {
+          sig++
+          mant = mant * 10 + x
+        }
+        i++
+      }
+    }
+    if (digits === 0 || sig > 15 || exp10 < -22 || i - ls > maxRecordBytes) return -1
+    let next = i
+    if (i < end) {
+      const c = b[i]
+      if (c === 10) next = i + 1
+      else if (c === 13 && (i + 1 === end || b[i + 1] === 10)) next = i + 1 === end ? end : i + 2
+      else return -1
+    }
+    const slot = this.lastImg * this.dim + d
+    if (Atomics.compareExchange(this.lineOf, slot, 0, pos + 1) !== 0) return -1
+    const v = mant === 0 ? 0 : mant / POW10[-exp10]
+    this.pred[slot] = neg ? -v : v
+    this.rows++
+    return next
   }
 
   store(b: Uint8Array, idS: number, idE: number, vS: number, vE: number, pos: number): number {
@@ -191,6 +272,14 @@ export function scanSegment(
   let stopped = false
   while (i < end) {
     const ls = i
+    if (idColumn === 1) {
+      const next = store.fastRow(b, ls, end, encodePos(seg, local), maxRecordBytes)
+      if (next >= 0) {
+        if (b[next - 1] === 10) local++
+        i = next
+        continue
+      }
+    }
     let c1 = -1
     while (i < end) {
       const c = b[i]
@@ -203,21 +292,12 @@ export function scanSegment(
     }
     let outcome: number
     let fieldStart: number
-    if (c1 >= 0) {
-      // Same limit as the tokenizer: raw bytes of the record, without its LF.
-      let k = c1
-      while (k < end && b[k] !== 10) k++
-      if (k - ls > maxRecordBytes) {
-        error = { pos: encodePos(seg, local), code: 'line_too_long', detail: `record is longer than ${maxRecordBytes} bytes`, column: 1 }
+    if (c1 < 0) {
+      if (i - ls > maxRecordBytes) {
+        error = tooLong(seg, local, maxRecordBytes)
         stopped = true
         break
       }
-    } else if (i - ls > maxRecordBytes) {
-      error = { pos: encodePos(seg, local), code: 'line_too_long', detail: `record is longer than ${maxRecordBytes} bytes`, column: 1 }
-      stopped = true
-      break
-    }
-    if (c1 < 0) {
       let le = i
       if (le > ls && b[le - 1] === 13) le--
       if (le === ls) {
@@ -237,6 +317,13 @@ export function scanSegment(
         if (c === 10) break
         if (c === 44) extra = true
         i++
+      }
+      // Same limit as the tokenizer (raw bytes of the record without its LF), checked before
+      // the row's own validation just as the tokenizer would fail before delivering it.
+      if (i - ls > maxRecordBytes) {
+        error = tooLong(seg, local, maxRecordBytes)
+        stopped = true
+        break
       }
       let le = i
       if (le > fieldStart && b[le - 1] === 13) le--
@@ -263,6 +350,10 @@ export function scanSegment(
     events: store.events.splice(eventsBefore),
     stopped,
   }
+}
+
+function tooLong(seg: number, local: number, max: number): LocalRowError {
+  return { pos: encodePos(seg, local), code: 'line_too_long', detail: `record is longer than ${max} bytes`, column: 1 }
 }
 
 function localError(

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { scanSegment, type RowStore, type SegmentOutcome } from './long-rows.ts'
 import type { WorkerInit, WorkerJob, WorkerReply } from './parse-protocol.ts'
 
@@ -32,14 +32,12 @@ export class SegmentRunner {
     threads: number,
   ) {
     if (!init || threads <= 0) return
-    const loader = tsxLoaderUrl()
+    const bootstrap = workerBootstrap()
+    if (!bootstrap) return
     for (let t = 0; t < threads; t++) {
       let worker: Worker
       try {
-        worker = new Worker(new URL('./parse-worker.ts', import.meta.url), {
-          workerData: init,
-          execArgv: loader ? ['--import', loader] : [],
-        })
+        worker = new Worker(bootstrap, { eval: true, workerData: init })
       } catch {
         return // no workers in this environment: inline only
       }
@@ -114,10 +112,17 @@ export class SegmentRunner {
   }
 }
 
-/** tsx's ESM loader as a file URL, so workers can load .ts whatever the cwd is. */
-function tsxLoaderUrl(): string | undefined {
+/**
+ * The worker is a .ts file. `execArgv: ['--import', 'tsx']` does not reach worker threads on
+ * Node 20 (ERR_UNKNOWN_FILE_EXTENSION), so a tiny CommonJS bootstrap registers tsx's require
+ * hook inside the worker and then loads it; this works under `node bin/arena.js`, `tsx` and
+ * vitest alike. Without tsx installed we return undefined and parse on the calling thread.
+ */
+function workerBootstrap(): string | undefined {
   try {
-    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
+    const api = createRequire(import.meta.url).resolve('tsx/cjs/api')
+    const file = fileURLToPath(new URL('./parse-worker.ts', import.meta.url))
+    return `require(${JSON.stringify(api)}).register(); require(${JSON.stringify(file)})`
   } catch {
     return undefined
   }

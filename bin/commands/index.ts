@@ -3,6 +3,7 @@ import { modelsPrepareCommand } from './models.ts'
 import { embedCommand } from './embed.ts'
 import { serve } from './serve.ts'
 import { dbMigrate } from './db.ts'
+import { scoreCommand } from './score.ts'
 
 // Every sub-command, in the order `arena --help` lists them. Add one line per command file.
 export const commands: Command[] = [
@@ -10,4 +11,5 @@ export const commands: Command[] = [
   embedCommand,
   serve,
   dbMigrate,
+  scoreCommand,
 ]

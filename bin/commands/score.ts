@@ -1,0 +1,160 @@
+import { readFile, stat } from 'node:fs/promises'
+import { UsageError, type Command } from '../command.ts'
+import {
+  buildTruth,
+  formatScoringError,
+  readPromptCsv,
+  readTruthCsv,
+  scorePromptSubmission,
+  scoreSubmissionFile,
+  sniffCsvKind,
+  withPublicIds,
+  type Embedder,
+  type ScoreResult,
+  type Truth,
+} from '../../scoring/index.ts'
+
+const help = `Usage: arena score --truth TRUTH SUBMISSION [--public-ids FILE] [--json] [--prompts]
+
+Scores a submission against a truth file, the same way the platform does.
+
+  TRUTH         long-format CSV (imgId_eId,val) or prompts CSV (imgId,prompt; embedded first
+                with the MiniLM model). Plain, .gz or .zip; the format is read from the header.
+  SUBMISSION    long-format CSV (imgId_eId,val) or prompt-text CSV (imgId,prompt), plain,
+                gzip or zip holding one CSV; format detected from the header.
+
+Options:
+  --truth FILE        the answer key (required)
+  --public-ids FILE   one image id per line: the public leaderboard images (default: all)
+  --prompts           treat SUBMISSION as prompt text even if the header is unusual
+  --json              print {"score","public","private","images","rows"} as JSON
+  -h, --help          this text
+
+Exit codes: 0 scored, 2 invalid submission or usage (message on stderr), 1 internal fault.
+
+Examples:
+  arena score --truth truth.csv submission.csv
+  arena score --truth prompts.csv --public-ids public.txt --json submission.csv.gz`
+
+interface Args {
+  truth: string
+  submission: string
+  publicIds?: string
+  json: boolean
+  prompts: boolean
+}
+
+function parseArgs(argv: string[]): Args {
+  const positional: string[] = []
+  let truth: string | undefined
+  let publicIds: string | undefined
+  let json = false
+  let prompts = false
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const value = (): string => {
+      const v = argv[++i]
+      if (v === undefined) throw new UsageError(`${a} needs a value`)
+      return v
+    }
+    if (a === '--truth') truth = value()
+    else if (a.startsWith('--truth=')) truth = a.slice(8)
+    else if (a === '--public-ids') publicIds = value()
+    else if (a.startsWith('--public-ids=')) publicIds = a.slice(13)
+    else if (a === '--json') json = true
+    else if (a === '--prompts') prompts = true
+    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`)
+    else positional.push(a)
+  }
+  if (!truth) throw new UsageError('--truth FILE is required')
+  if (positional.length !== 1) throw new UsageError('expected exactly one SUBMISSION file')
+  return { truth, submission: positional[0], publicIds, json, prompts }
+}
+
+async function mustExist(path: string, what: string): Promise<void> {
+  try {
+    if (!(await stat(path)).isFile()) throw new UsageError(`${what} '${path}' is not a file`)
+  } catch (err) {
+    if (err instanceof UsageError) throw err
+    throw new UsageError(`${what} '${path}' cannot be read`)
+  }
+}
+
+/** The MiniLM embedder is heavy (onnxruntime), so it is only loaded when prompts are involved. */
+async function loadEmbedder(): Promise<Embedder> {
+  const { loadMiniLmEmbedder } = await import('../../scoring/embed/index.ts')
+  return loadMiniLmEmbedder()
+}
+
+export const scoreCommand: Command = {
+  path: ['score'],
+  summary: 'Score a submission against a truth file',
+  help,
+  async run(argv) {
+    const args = parseArgs(argv)
+    await mustExist(args.truth, 'truth file')
+    await mustExist(args.submission, 'submission')
+    const publicIds = args.publicIds ? await readPublicIds(args.publicIds) : undefined
+
+    let embedder: Embedder | undefined
+    const getEmbedder = async () => (embedder ??= await loadEmbedder())
+    try {
+      let truth: Truth
+      const truthKind = await sniffCsvKind(args.truth)
+      if (truthKind === 'prompts') {
+        const table = await readPromptCsv(args.truth)
+        if (!table.ok) throw new UsageError(`truth file: ${formatScoringError(table.error)}`)
+        const e = await getEmbedder()
+        truth = buildTruth(table.ids, await e.embed(table.prompts), e.dim)
+      } else if (truthKind === 'long') {
+        const read = await readTruthCsv(args.truth)
+        if (!read.ok) throw new UsageError(`truth file: ${formatScoringError(read.error)}`)
+        truth = read.truth
+      } else {
+        throw new UsageError(`truth file '${args.truth}' has neither an imgId_eId,val nor an imgId,prompt header`)
+      }
+      try {
+        truth = withPublicIds(truth, publicIds)
+      } catch (err) {
+        throw new UsageError(`--public-ids: ${(err as Error).message}`)
+      }
+
+      const subKind = args.prompts ? 'prompts' : await sniffCsvKind(args.submission)
+      const result: ScoreResult =
+        subKind === 'prompts'
+          ? await scorePromptSubmission(args.submission, truth, await getEmbedder())
+          : await scoreSubmissionFile(args.submission, truth)
+      if (!result.ok) {
+        console.error(formatScoringError(result.error))
+        return 2
+      }
+      const summary = { score: result.score, public: result.public, private: result.private, images: result.images, rows: result.rows }
+      if (args.json) console.log(JSON.stringify(summary))
+      else {
+        const fmt = (v: number | null) => (v === null ? '-' : v.toFixed(6))
+        console.log(
+          [
+            `score    ${fmt(summary.score)}`,
+            `public   ${fmt(summary.public)}`,
+            `private  ${fmt(summary.private)}`,
+            `images   ${summary.images}`,
+            `rows     ${summary.rows}`,
+          ].join('\n'),
+        )
+      }
+      return 0
+    } finally {
+      await embedder?.close()
+    }
+  },
+}
+
+async function readPublicIds(path: string): Promise<string[]> {
+  await mustExist(path, '--public-ids file')
+  const text = await readFile(path, 'utf8')
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+}
