@@ -3,6 +3,7 @@ import { modelsPrepareCommand } from './models.ts'
 import { embedCommand } from './embed.ts'
 import { serve } from './serve.ts'
 import { dbMigrate } from './db.ts'
+import { workerCommand } from './worker.ts'
 import { scoreCommand } from './score.ts'
 
 // Every sub-command, in the order `arena --help` lists them. Add one line per command file.
@@ -11,5 +12,6 @@ export const commands: Command[] = [
   embedCommand,
   serve,
   dbMigrate,
+  workerCommand,
   scoreCommand,
 ]

@@ -1,0 +1,76 @@
+import { UsageError, type Command } from '../command.ts'
+import { config } from '../../lib/config.ts'
+import { closeDb } from '../../lib/db.ts'
+import { jobHandlers } from '../../lib/jobs/index.ts'
+import { applyMigrations } from '../../lib/migrate.ts'
+import { closeQueue, queue, type WorkerEvent } from '../../lib/queue/index.ts'
+
+function parseArgs(args: string[]): { concurrency: number; graceMs: number } {
+  let concurrency = 1
+  let graceMs = 30_000
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2)
+    const value = () => {
+      const v = inline ?? args[++i]
+      if (v === undefined) throw new UsageError(`${flag} needs a value`)
+      const n = Number(v)
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`)
+      return n
+    }
+    if (flag === '--concurrency' || flag === '-c') {
+      concurrency = value()
+      if (concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be between 1 and 64')
+    } else if (flag === '--grace') graceMs = value() * 1000
+    else throw new UsageError(`unknown option '${args[i]}'`)
+  }
+  return { concurrency, graceMs }
+}
+
+function describe(e: WorkerEvent): string {
+  const at = new Date().toISOString()
+  if (e.kind === 'start') return `${at} start ${e.type} ${e.jobId} (attempt ${e.attempt})`
+  if (e.kind === 'end') return `${at} end   ${e.type} ${e.jobId} ${e.outcome} in ${e.ms} ms${e.error ? `: ${e.error}` : ''}`
+  return `${at} error ${e.error}`
+}
+
+export const workerCommand: Command = {
+  path: ['worker'],
+  summary: 'Run background jobs (scoring, test-set imports) until stopped',
+  help: `Usage: arena worker [--concurrency N] [--grace SECONDS]
+
+Applies pending migrations, then runs jobs from the queue: the database itself, or BullMQ on
+Redis when REDIS_URL is set. Run as many workers as you like, on any machine that reaches the
+database (and Redis); a job whose worker dies is taken over once its lease
+(ARENA_JOB_LEASE_SECONDS) expires. Prints one line per job start and end.
+
+On SIGINT/SIGTERM it takes no new jobs, lets running ones finish for the grace period, then
+aborts them and hands them back to the queue.
+
+Options:
+  --concurrency N, -c N   jobs run at once by this process (default 1)
+  --grace SECONDS         how long running jobs may take to finish when stopping (default 30)`,
+  async run(args) {
+    const { concurrency, graceMs } = parseArgs(args)
+    const settings = config()
+    await applyMigrations({ url: settings.databaseUrl, log: (line) => console.error(line) })
+    const q = queue()
+    const worker = await q.startWorker(jobHandlers, { concurrency, graceMs, onEvent: (e) => (e.kind === 'error' ? console.error : console.log)(describe(e)) })
+    console.log(`worker ${worker.id}: ${q.mode} queue, concurrency ${concurrency}, job types: ${Object.keys(jobHandlers).join(', ') || '(none)'}`)
+
+    await new Promise<void>((resolve) => {
+      const onSignal = (signal: NodeJS.Signals) => {
+        console.log(`${signal}: stopping (running jobs get ${graceMs / 1000} s to finish)`)
+        process.off('SIGINT', onSignal)
+        process.off('SIGTERM', onSignal)
+        resolve()
+      }
+      process.on('SIGINT', onSignal)
+      process.on('SIGTERM', onSignal)
+    })
+    await worker.stop({ graceMs })
+    await closeQueue()
+    await closeDb()
+    console.log('worker stopped')
+    return 0
+  },
+}
