@@ -13,7 +13,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Papa from 'papaparse'
-import { crossValidate, embedTrainPrompts, fitBaseline, imageFeatureMatrix, FEATURE_DIM, FEATURE_NAME, predictBaseline } from '../scoring/baseline/index.ts'
+import { crossValidate, embedTrainPrompts, fitBaseline, imageFeatureMatrix, FEATURE_DIM, FEATURE_NAME, predictBaseline, type FitBaselineResult } from '../scoring/baseline/index.ts'
 import { loadMiniLmEmbedder } from '../scoring/embed/index.ts'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const embedProvider = embedder.provider
   await embedder.close()
 
-  const fits = []
+  const fits: FitBaselineResult[] = []
   for (const seed of SEEDS) fits.push(await fitBaseline({ train, folds: FOLDS, seed }))
   const avg = (f: (i: number) => number) => fits.reduce((s, _, i) => s + f(i), 0) / fits.length
   const { model, report } = fits[0]
