@@ -1,0 +1,10 @@
+import { clearedSessionCookie, destroySession, readCookie, SESSION_COOKIE } from '@/lib/auth'
+import { handle, json } from '@/lib/http'
+
+export async function POST(request: Request): Promise<Response> {
+  return handle(async () => {
+    const token = readCookie(request, SESSION_COOKIE)
+    if (token) await destroySession(token)
+    return json({ ok: true }, 200, { 'set-cookie': clearedSessionCookie() })
+  })
+}

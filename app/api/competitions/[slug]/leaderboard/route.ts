@@ -1,0 +1,23 @@
+import { z } from 'zod'
+import { userFromRequest } from '@/lib/auth'
+import { requireCompetition } from '@/lib/competition-admin'
+import { handle, json, parseQuery, type RouteContext } from '@/lib/http'
+import { getLeaderboard, leaderboardCsv } from '@/lib/leaderboard'
+
+export const dynamic = 'force-dynamic'
+
+const schema = z.object({ type: z.enum(['public', 'private']).default('public'), format: z.enum(['json', 'csv']).default('json') })
+
+export async function GET(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
+  return handle(async () => {
+    const { type, format } = parseQuery(request, schema)
+    const competition = await requireCompetition((await ctx.params).slug)
+    const board = await getLeaderboard(await userFromRequest(request), competition, type)
+    if (format === 'csv') {
+      return new Response(leaderboardCsv(board), {
+        headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${competition.slug}-${type}-leaderboard.csv"` },
+      })
+    }
+    return json({ leaderboard: board })
+  })
+}

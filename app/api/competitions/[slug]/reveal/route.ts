@@ -1,0 +1,11 @@
+import { requireOrganizer } from '@/lib/auth'
+import { competitionView, revealPrivateLeaderboard } from '@/lib/competition-admin'
+import { handle, json, type RouteContext } from '@/lib/http'
+
+/** Organizer: makes the private leaderboard public (after the deadline only). */
+export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
+  return handle(async () => {
+    await requireOrganizer(request)
+    return json({ competition: competitionView(await revealPrivateLeaderboard((await ctx.params).slug)) })
+  })
+}

@@ -1,0 +1,31 @@
+import { requireUser } from '@/lib/auth'
+import { requireCompetition } from '@/lib/competition-admin'
+import { handle, json, type RouteContext } from '@/lib/http'
+import { createSubmission, listTeamSubmissions } from '@/lib/submissions'
+import { uploadFromRequest } from '@/lib/uploads'
+
+export const dynamic = 'force-dynamic'
+
+type Ctx = RouteContext<{ slug: string }>
+
+/**
+ * Upload: the file as the raw body (`?filename=…&description=…&kind=csv|prompts|model`) or a
+ * multipart form with a `file` field. Streamed to storage, then queued for scoring.
+ */
+export async function POST(request: Request, ctx: Ctx): Promise<Response> {
+  return handle(async () => {
+    const user = await requireUser(request)
+    const competition = await requireCompetition((await ctx.params).slug)
+    const upload = await uploadFromRequest(request)
+    return json(await createSubmission(user, competition, upload), 201)
+  })
+}
+
+/** The caller's team's submissions and today's quota. */
+export async function GET(request: Request, ctx: Ctx): Promise<Response> {
+  return handle(async () => {
+    const user = await requireUser(request)
+    const competition = await requireCompetition((await ctx.params).slug)
+    return json(await listTeamSubmissions(user, competition))
+  })
+}

@@ -1,0 +1,17 @@
+import { z } from 'zod'
+import { requireUser } from '@/lib/auth'
+import { requireCompetition } from '@/lib/competition-admin'
+import { handle, json, parseJson, type RouteContext } from '@/lib/http'
+import { mergeTeams } from '@/lib/teams'
+
+const schema = z.object({ inviteCode: z.string().min(1) })
+
+/** Merges the caller's team into the team whose invite code is given. */
+export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
+  return handle(async () => {
+    const user = await requireUser(request)
+    const competition = await requireCompetition((await ctx.params).slug)
+    const { inviteCode } = await parseJson(request, schema)
+    return json(await mergeTeams(user, competition, inviteCode))
+  })
+}

@@ -1,0 +1,27 @@
+import { requireUser } from '@/lib/auth'
+import { requireCompetition } from '@/lib/competition-admin'
+import { handle, json, notFound, type RouteContext } from '@/lib/http'
+import { getTeamView, leaveTeam } from '@/lib/teams'
+
+export const dynamic = 'force-dynamic'
+
+type Ctx = RouteContext<{ slug: string }>
+
+export async function GET(request: Request, ctx: Ctx): Promise<Response> {
+  return handle(async () => {
+    const user = await requireUser(request)
+    const competition = await requireCompetition((await ctx.params).slug)
+    const team = await getTeamView(user.id, competition)
+    if (!team) throw notFound('You have no team in this competition')
+    return json({ team })
+  })
+}
+
+/** Leaves the team. */
+export async function DELETE(request: Request, ctx: Ctx): Promise<Response> {
+  return handle(async () => {
+    const user = await requireUser(request)
+    await leaveTeam(user, await requireCompetition((await ctx.params).slug))
+    return json({ ok: true })
+  })
+}

@@ -1,0 +1,15 @@
+import { z } from 'zod'
+import { requireUser } from '@/lib/auth'
+import { handle, json, parseJson } from '@/lib/http'
+import { joinTeamByCode } from '@/lib/teams'
+
+const schema = z.object({ inviteCode: z.string().min(1) })
+
+export async function POST(request: Request): Promise<Response> {
+  return handle(async () => {
+    const user = await requireUser(request)
+    const { inviteCode } = await parseJson(request, schema)
+    const { competition, team } = await joinTeamByCode(user, inviteCode)
+    return json({ competition: competition.slug, team })
+  })
+}

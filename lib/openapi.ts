@@ -1,0 +1,184 @@
+// The OpenAPI 3.1 description of the REST API. Request bodies come from the same zod schemas the
+// route handlers parse with (z.toJSONSchema), so the document cannot drift from validation there.
+import { z } from 'zod'
+import { signUpSchema } from './auth.ts'
+import { createCompetitionSchema, updateCompetitionSchema } from './competition-admin.ts'
+import { selectionSchema } from './submissions.ts'
+
+type Json = Record<string, unknown>
+
+const schema = (s: z.ZodType): Json => z.toJSONSchema(s, { io: 'input', unrepresentable: 'any' }) as Json
+const body = (s: z.ZodType | Json, required = true): Json => ({
+  required,
+  content: { 'application/json': { schema: s instanceof z.ZodType ? schema(s) : s } },
+})
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` })
+const ok = (description: string, s?: Json): Json => ({ description, ...(s ? { content: { 'application/json': { schema: s } } } : {}) })
+const err = (description: string): Json => ({ description, content: { 'application/json': { schema: ref('Error') } } })
+const slug = { name: 'slug', in: 'path', required: true, schema: { type: 'string' } }
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } }
+const authErrors = { '401': err('Not signed in / bad token') }
+const organizerErrors = { ...authErrors, '403': err('Organizers only') }
+
+function op(summary: string, responses: Json, extra: Json = {}): Json {
+  return { summary, responses, ...extra }
+}
+
+export function openApiDocument(): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Prompt Arena API',
+      version: '1.0.0',
+      description: 'Competitions, teams, submissions and leaderboards. Authenticate with the session cookie (arena_session) or `Authorization: Bearer pa_…`.',
+    },
+    security: [{ bearer: [] }, { cookie: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Personal API token (pa_…)' },
+        cookie: { type: 'apiKey', in: 'cookie', name: 'arena_session' },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+        },
+        User: { type: 'object', properties: { id: { type: 'string' }, email: { type: 'string' }, name: { type: 'string' }, role: { enum: ['participant', 'organizer'] }, createdAt: { type: 'string', format: 'date-time' } } },
+        Competition: {
+          type: 'object',
+          properties: {
+            slug: { type: 'string' }, title: { type: 'string' }, subtitle: { type: 'string' }, description: { type: 'string' },
+            phase: { enum: ['upcoming', 'active', 'finished'] }, startAt: { type: 'string', format: 'date-time' }, deadline: { type: 'string', format: 'date-time' },
+            mergerDeadline: { type: ['string', 'null'], format: 'date-time' }, dailySubmissionLimit: { type: 'integer' }, maxTeamSize: { type: 'integer' },
+            finalSelectionLimit: { type: 'integer' }, publicFraction: { type: 'number' }, privateRevealed: { type: 'boolean' },
+          },
+        },
+        Team: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' }, name: { type: 'string' }, inviteCode: { type: 'string' },
+            members: { type: 'array', items: { type: 'object', properties: { userId: { type: 'string' }, name: { type: 'string' }, joinedAt: { type: 'string' } } } },
+          },
+        },
+        Submission: {
+          type: 'object',
+          properties: {
+            id: { type: 'string' }, kind: { enum: ['csv', 'prompts', 'model'] }, fileName: { type: 'string' }, fileSize: { type: 'integer' }, description: { type: 'string' },
+            status: { enum: ['queued', 'running', 'scored', 'failed'] }, progress: { type: 'number' }, error: { type: ['string', 'null'] }, errorLine: { type: ['integer', 'null'] },
+            publicScore: { type: ['number', 'null'] }, privateScore: { type: ['number', 'null'], description: 'null for participants until the reveal' },
+            score: { type: ['number', 'null'], description: 'null for participants until the reveal' }, selected: { type: 'boolean' }, late: { type: 'boolean' },
+            createdAt: { type: 'string', format: 'date-time' }, scoredAt: { type: ['string', 'null'], format: 'date-time' },
+          },
+        },
+        Quota: { type: 'object', properties: { limit: { type: 'integer' }, used: { type: 'integer' }, remaining: { type: 'integer' }, resetAt: { type: 'string', format: 'date-time' } } },
+        Leaderboard: {
+          type: 'object',
+          properties: {
+            type: { enum: ['public', 'private'] },
+            rows: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  rank: { type: 'integer' }, teamId: { type: 'string' }, teamName: { type: 'string' }, members: { type: 'array', items: { type: 'string' } }, score: { type: 'number' },
+                  entries: { type: 'integer' }, lastSubmissionAt: { type: 'string' }, publicRank: { type: ['integer', 'null'] }, move: { type: ['integer', 'null'] },
+                },
+              },
+            },
+            baselines: { type: 'array', items: { type: 'object', properties: { submissionId: { type: 'string' }, name: { type: 'string' }, score: { type: 'number' } } } },
+          },
+        },
+      },
+    },
+    paths: {
+      '/api/health': { get: op('Service health', { '200': ok('Healthy'), '503': ok('Unhealthy') }, { security: [] }) },
+      '/api/openapi.json': { get: op('This document', { '200': ok('OpenAPI 3.1 document') }, { security: [] }) },
+      '/api/auth/signup': {
+        post: op('Create an account (the first becomes organizer) and sign in', { '201': ok('Signed up; session cookie set', { type: 'object', properties: { user: ref('User') } }), '400': err('Invalid input'), '409': err('Email taken') }, { security: [], requestBody: body(signUpSchema) }),
+      },
+      '/api/auth/signin': {
+        post: op('Sign in with email and password', { '200': ok('Session cookie set', { type: 'object', properties: { user: ref('User') } }), '401': err('Wrong email or password') }, { security: [], requestBody: body({ type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' } } }) }),
+      },
+      '/api/auth/signout': { post: op('Sign out (ends the session)', { '200': ok('Signed out') }) },
+      '/api/auth/me': { get: op('The signed-in user', { '200': ok('User', { type: 'object', properties: { user: ref('User') } }), ...authErrors }) },
+      '/api/tokens': {
+        get: op('List your API tokens', { '200': ok('Tokens (secrets are never shown again)'), ...authErrors }),
+        post: op('Create an API token; the secret is in this response only', { '201': ok('Token', { type: 'object', properties: { token: { type: 'string' }, id: { type: 'string' }, prefix: { type: 'string' } } }), ...authErrors }, { requestBody: body({ type: 'object', properties: { name: { type: 'string' } } }, false) }),
+        delete: op('Revoke a token', { '200': ok('Revoked'), '404': err('No such active token'), ...authErrors }, { parameters: [{ name: 'id', in: 'query', required: true, schema: { type: 'string' } }] }),
+      },
+      '/api/competitions': {
+        get: op('List competitions', { '200': ok('Competitions', { type: 'object', properties: { competitions: { type: 'array', items: ref('Competition') } } }) }, { security: [] }),
+        post: op('Create a competition (organizer)', { '201': ok('Created', { type: 'object', properties: { competition: ref('Competition') } }), '400': err('Invalid input'), '409': err('Slug taken'), ...organizerErrors }, { requestBody: body(createCompetitionSchema) }),
+      },
+      '/api/competitions/{slug}': {
+        parameters: [slug],
+        get: op('One competition', { '200': ok('Competition', { type: 'object', properties: { competition: ref('Competition') } }), '404': err('Unknown slug') }, { security: [] }),
+        patch: op('Edit a competition: deadlines, limits, texts (organizer)', { '200': ok('Updated'), '400': err('Invalid input'), '404': err('Unknown slug'), ...organizerErrors }, { requestBody: body(updateCompetitionSchema) }),
+      },
+      '/api/competitions/{slug}/join': { parameters: [slug], post: op('Join as a one-person team (idempotent)', { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '409': err('Competition over'), ...authErrors }) },
+      '/api/competitions/{slug}/team': {
+        parameters: [slug],
+        get: op('Your team here, with its invite code', { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '404': err('No team'), ...authErrors }),
+        delete: op('Leave your team (before the merger deadline)', { '200': ok('Left'), '409': err('Not allowed now'), ...authErrors }),
+      },
+      '/api/competitions/{slug}/team/merge': {
+        parameters: [slug],
+        post: op('Merge your team into the team with this invite code (before the merger deadline, within size and submission limits)', { '200': ok('Merged team'), '404': err('Unknown code'), '409': err('Rule violated (team_too_large, too_many_submissions, merger_deadline)'), ...authErrors }, { requestBody: body({ type: 'object', required: ['inviteCode'], properties: { inviteCode: { type: 'string' } } }) }),
+      },
+      '/api/teams/join': {
+        post: op('Join a team by invite code (if you have no team in its competition)', { '200': ok('Team'), '404': err('Unknown code'), '409': err('Team full / already in a team'), ...authErrors }, { requestBody: body({ type: 'object', required: ['inviteCode'], properties: { inviteCode: { type: 'string' } } }) }),
+      },
+      '/api/competitions/{slug}/submissions': {
+        parameters: [slug],
+        get: op("Your team's submissions and today's quota", { '200': ok('Submissions', { type: 'object', properties: { submissions: { type: 'array', items: ref('Submission') }, quota: ref('Quota') } }), '403': err('Not joined'), ...authErrors }),
+        post: op(
+          'Upload a submission (CSV, .csv.gz, .zip, prompt CSV or ONNX), streamed; scoring is queued',
+          { '201': ok('Queued', { type: 'object', properties: { submission: ref('Submission'), quota: ref('Quota') } }), '400': err('Bad upload'), '403': err('Not joined'), '413': err('Too large'), '429': err('Daily limit reached (code daily_limit; says when it resets)'), ...authErrors },
+          {
+            parameters: [
+              { name: 'filename', in: 'query', schema: { type: 'string' } },
+              { name: 'description', in: 'query', schema: { type: 'string' } },
+              { name: 'kind', in: 'query', schema: { enum: ['csv', 'prompts', 'model'] } },
+            ],
+            requestBody: {
+              required: true,
+              content: {
+                'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } },
+                'text/csv': { schema: { type: 'string' } },
+                'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' }, description: { type: 'string' }, kind: { type: 'string' } } } },
+              },
+            },
+          },
+        ),
+      },
+      '/api/submissions/{id}': { parameters: [idParam], get: op('A submission: status, progress, error, visible scores', { '200': ok('Submission', { type: 'object', properties: { submission: ref('Submission') } }), '404': err('Not found or not yours'), ...authErrors }) },
+      '/api/submissions/{id}/scores': { parameters: [idParam], get: op('Per-image scores (public images only for participants)', { '200': ok('Scores'), '404': err('Not found or not yours'), '409': err('Not scored'), ...authErrors }) },
+      '/api/competitions/{slug}/selection': {
+        parameters: [slug],
+        post: op('Choose final submissions (before the deadline); none = best public ones count', { '200': ok('Selected submissions'), '400': err('Too many'), '409': err('Deadline passed / not selectable'), ...authErrors }, { requestBody: body(selectionSchema) }),
+      },
+      '/api/competitions/{slug}/leaderboard': {
+        parameters: [slug],
+        get: op(
+          'Public or private leaderboard, JSON or CSV',
+          { '200': { description: 'Leaderboard', content: { 'application/json': { schema: { type: 'object', properties: { leaderboard: ref('Leaderboard') } } }, 'text/csv': { schema: { type: 'string' } } } }, '403': err('Private leaderboard not revealed') },
+          {
+            security: [],
+            parameters: [
+              { name: 'type', in: 'query', schema: { enum: ['public', 'private'], default: 'public' } },
+              { name: 'format', in: 'query', schema: { enum: ['json', 'csv'], default: 'json' } },
+            ],
+          },
+        ),
+      },
+      '/api/competitions/{slug}/reveal': { parameters: [slug], post: op('Reveal the private leaderboard (organizer, after the deadline)', { '200': ok('Revealed'), '409': err('Before the deadline'), ...organizerErrors }) },
+      '/api/competitions/{slug}/rescore': { parameters: [slug], post: op('Queue every scored submission for rescoring (organizer)', { '202': ok('Queued', { type: 'object', properties: { queued: { type: 'integer' } } }), '409': err('No active test set'), ...organizerErrors }) },
+    },
+  }
+}
+
+/** Every `/api/…` path the document describes (tests compare it with the route files). */
+export function documentedPaths(): string[] {
+  return Object.keys((openApiDocument().paths as Json) ?? {})
+}
