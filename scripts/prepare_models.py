@@ -118,6 +118,37 @@ def verify_source(src: Path) -> None:
         raise SystemExit("source model files do not match the pinned upstream hashes:\n  " + "\n  ".join(bad))
 
 
+def tokenizer_fuzz_cases(tokenizer, count: int = 2000) -> list[dict]:
+    """Random strings over tricky Unicode ranges with the fast tokenizer's ids (truncation 256)."""
+    import random
+
+    rng = random.Random(20240521)
+    pools = [(0x20, 0x7E)] * 6 + [
+        (0x00, 0x1F), (0xA0, 0x24F), (0x300, 0x36F), (0x370, 0x4FF), (0x600, 0x6FF), (0x900, 0x97F),
+        (0x2000, 0x206F), (0x3000, 0x30FF), (0x4E00, 0x9FFF), (0xAC00, 0xD7A3), (0xFE00, 0xFFFF),
+        (0x1F300, 0x1FAFF), (0x10000, 0x10FFFF), (0x2B800, 0x2B9FF),
+    ]
+    words = ["ΟΔΟΣ", "ΣΑΣ ΑΣ.", "İ", "ﬃ", "a\u0301\u0316b", "résumé", "straße", "ǅ", "[MASK]", "[UNK]x[SEP]",
+             "[[CLS]]", "masterpiece", "unaffable", "\u061d", "\u166d", "\U00011383", "x" * 101]
+    cases = []
+    for _ in range(count):
+        text = ""
+        for _ in range(rng.randint(0, 40)):
+            r = rng.random()
+            if r < 0.1:
+                text += rng.choice(words)
+            elif r < 0.25:
+                text += " "
+            else:
+                a, b = rng.choice(pools)
+                c = rng.randint(a, b)
+                if not 0xD800 <= c <= 0xDFFF:
+                    text += chr(c)
+        cases.append(text)
+    enc = tokenizer(cases, truncation=True, max_length=MAX_SEQ_LENGTH)["input_ids"]
+    return [{"text": t, "input_ids": ids} for t, ids in zip(cases, enc)]
+
+
 def read_kaggle_prompts(path: Path | None) -> list[tuple[str, str]]:
     if path is None or not path.is_file():
         return []
@@ -236,6 +267,9 @@ def main() -> int:
     if worst > 1e-5:
         raise SystemExit(f"ONNX export does not reproduce sentence-transformers (max abs diff {worst})")
 
+    log("recording fast-tokenizer ids for 2000 random Unicode strings")
+    fuzz = tokenizer_fuzz_cases(st.tokenizer)
+
     norms = np.linalg.norm(emb, axis=1)
     import onnx
     import sentence_transformers
@@ -267,6 +301,7 @@ def main() -> int:
             for i, ((name, text), ids) in enumerate(zip(prompts, token_ids))
         ],
     }
+    reference["tokenizer_cases"] = fuzz
     with (out / "reference.json").open("w", encoding="utf-8") as f:
         json.dump(reference, f, ensure_ascii=False)
 

@@ -37,8 +37,19 @@ export interface ReferencePrompt {
   embedding: number[]
 }
 
+export interface TokenizerCase {
+  text: string
+  input_ids: number[]
+}
+
+export interface Reference {
+  prompts: ReferencePrompt[]
+  /** Random Unicode strings with the HF fast tokenizer's ids (truncated at 256). */
+  tokenizer_cases?: TokenizerCase[]
+}
+
 /** reference.json of the prepared folder (written by scripts/prepare_models.py). */
-export function loadReference(): ReferencePrompt[] | undefined {
+export function loadReferenceFile(): Reference | undefined {
   if (!MODEL_DIR) return undefined
   const file = path.join(MODEL_DIR, 'reference.json')
   if (!existsSync(file)) {
@@ -47,8 +58,11 @@ export function loadReference(): ReferencePrompt[] | undefined {
     console.warn(`[tests/embed] SKIPPING reference tests: ${msg}`)
     return undefined
   }
-  const json = JSON.parse(readFileSync(file, 'utf8')) as { prompts: ReferencePrompt[] }
-  return json.prompts
+  return JSON.parse(readFileSync(file, 'utf8')) as Reference
+}
+
+export function loadReference(): ReferencePrompt[] | undefined {
+  return loadReferenceFile()?.prompts
 }
 
 export interface KaggleSample {

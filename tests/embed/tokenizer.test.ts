@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BertTokenizer, configFromTokenizerJson, normalize, preTokenize } from '../../scoring/embed/tokenizer.ts'
-import { SHARED_MODEL_DIR } from './model.ts'
+import { loadReferenceFile, SHARED_MODEL_DIR } from './model.ts'
 
 // The tokenizer files (no weights) are in shared/; these tests need no prepared model.
 const tok = BertTokenizer.fromVocabText(
@@ -100,5 +100,16 @@ describe('BERT uncased tokenizer', () => {
     // Rust's CJK range starts at 0x2B920, not 0x2B820.
     expect(normalize('\u{2b823}')).toBe('\u{2b823}')
     expect(normalize('\u{2b920}')).toBe(' \u{2b920} ')
+  })
+})
+
+const cases = loadReferenceFile()?.tokenizer_cases
+
+describe.skipIf(!cases)('BERT tokenizer against the HF fast tokenizer on random Unicode', () => {
+  it('gives exactly the same ids on every recorded string', () => {
+    const list = cases ?? []
+    expect(list.length).toBeGreaterThanOrEqual(1000)
+    const wrong = list.filter((c) => JSON.stringify(tok.encode(c.text)) !== JSON.stringify(c.input_ids))
+    expect(wrong.slice(0, 3)).toEqual([])
   })
 })
