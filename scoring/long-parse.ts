@@ -34,6 +34,8 @@ export interface LongParseOptions {
   readonly segmentBytes?: number
   /** Longest accepted record, in raw bytes without its LF. */
   readonly maxRecordBytes?: number
+  /** Testing: wait for the workers before parsing, so small inputs really go through them. */
+  readonly awaitWorkers?: boolean
 }
 
 export interface LongParsed {
@@ -109,6 +111,7 @@ export async function parseLongSubmission(
     threads,
   )
 
+  if (options.awaitWorkers) await runner.whenReady()
   const localErrors: LocalRowError[] = []
   /** Line counts of the pseudo-segments of the slow path, by segment index. */
   const slowLines = new Map<number, number>()

@@ -15,6 +15,8 @@ export interface ScoreOptions {
   readonly threads?: number | 'auto'
   /** Internal/testing: segment size for the parallel parser. */
   readonly segmentBytes?: number
+  /** Internal/testing: start parsing only once the workers are up. */
+  readonly awaitWorkers?: boolean
 }
 
 export interface ScoreSuccess extends Scores {
@@ -42,7 +44,7 @@ export async function scoreSubmission(
           ? Math.min(2, availableParallelism())
           : 0
         : options.threads
-    const parsed = await parseLongSubmission(opened.chunks, truth, { threads, segmentBytes: options.segmentBytes })
+    const parsed = await parseLongSubmission(opened.chunks, truth, { threads, segmentBytes: options.segmentBytes, awaitWorkers: options.awaitWorkers })
     if (!parsed.ok) return parsed
     return { ok: true, ...cosineScores(parsed.pred, truth), images: truth.ids.length, rows: parsed.rows }
   } catch (err) {

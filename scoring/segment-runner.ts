@@ -20,6 +20,8 @@ interface Slot {
 
 export class SegmentRunner {
   readonly outcomes: SegmentOutcome[] = []
+  /** Where segments were parsed (tests assert that workers really run). */
+  readonly stats = { inline: 0, worker: 0 }
   private readonly slots: Slot[] = []
   private failure: Error | undefined
   private waiters: (() => void)[] = []
@@ -46,6 +48,7 @@ export class SegmentRunner {
         if (reply.type === 'ready') slot.ready = true
         else {
           slot.inFlight--
+          this.stats.worker++
           this.outcomes.push(reply.outcome)
         }
         this.wake()
@@ -76,6 +79,7 @@ export class SegmentRunner {
       if (this.failure) throw this.failure
       const live = this.slots.filter((s) => s.ready && !s.dead)
       if (live.length === 0) {
+        this.stats.inline++
         this.outcomes.push(scanSegment(this.inline, buf, seg, this.idColumn, this.maxRecordBytes))
         // Let 'ready' messages in between inline segments.
         await new Promise((r) => setImmediate(r))
@@ -99,6 +103,12 @@ export class SegmentRunner {
       await new Promise<void>((r) => this.waiters.push(r))
     }
     if (this.failure) throw this.failure
+  }
+
+  /** Resolves once every worker is ready (true) or none can start (false). */
+  async whenReady(): Promise<boolean> {
+    while (this.slots.some((s) => !s.ready && !s.dead)) await new Promise<void>((r) => this.waiters.push(r))
+    return this.slots.some((s) => s.ready && !s.dead)
   }
 
   async close(): Promise<void> {
