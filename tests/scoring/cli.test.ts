@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import path from 'node:path'
+import { prng, randomTruth, repoRoot, tempDir, writeTemp } from './helpers.ts'
+
+const dir = tempDir()
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+function arena(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/arena.js'), 'score', ...args], { encoding: 'utf8', cwd: repoRoot })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+describe('arena score', () => {
+  const truth = randomTruth(prng(8), 4, 384)
+  const long = (f: (x: number, s: number) => number) =>
+    'imgId_eId,val\n' + Array.from(truth.vectors, (x, s) => `${truth.ids[Math.floor(s / 384)]}_${s % 384},${f(x, s)}`).join('\n') + '\n'
+  const truthCsv = writeTemp(dir, 'truth.csv', long((x) => x))
+
+  it('prints help', () => {
+    const r = arena('--help')
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/Usage: arena score --truth TRUTH SUBMISSION/)
+  })
+  it('exits 0 with JSON scores; public/private follow --public-ids', () => {
+    const sub = writeTemp(dir, 'sub.csv', long((x, s) => (s < 384 ? -x : x)))
+    const pub = writeTemp(dir, 'public.txt', `${truth.ids[0]}\n${truth.ids[1]}\n`)
+    const r = arena('--truth', truthCsv, sub, '--public-ids', pub, '--json')
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout) as { score: number; public: number; private: number; images: number; rows: number }
+    expect(out.images).toBe(4)
+    expect(out.rows).toBe(4 * 384)
+    expect(out.score).toBeCloseTo(0.5, 6)
+    expect(out.public).toBeCloseTo(0, 6)
+    expect(out.private).toBeCloseTo(1, 6)
+    const all = JSON.parse(arena('--truth', truthCsv, sub, '--json').stdout) as { private: null }
+    expect(all.private).toBeNull()
+  })
+  it('exits 2 with the message and no stack for an invalid submission', () => {
+    const bad = writeTemp(dir, 'bad.csv', long((x) => x).replace(`${truth.ids[0]}_3,`, `${truth.ids[0]}_3,abc`))
+    const r = arena('--truth', truthCsv, bad, '--json')
+    expect(r.code).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim()).toMatch(/^Line 5: value 'abc[^']*' for \w+_3 is not a number$/)
+  })
+  it('exits 2 for usage errors', () => {
+    expect(arena(truthCsv).code).toBe(2)
+    expect(arena('--truth', path.join(dir, 'nope.csv'), truthCsv).code).toBe(2)
+  })
+})
