@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     '# Reference baseline: cross-validated scores on the visible data',
     '',
     `Data: sd-github-mix visible part, ${items.length} images / ${groups} distinct prompts. Truth: all-MiniLM-L6-v2 embeddings of the prompts (TypeScript embedder, ${embedProvider}).`,
-    `CV: ${FOLDS}-fold, grouped by prompt (promptGroup), seeds ${SEEDS.join(', ')}; score = mean cosine of out-of-fold predictions. kNN image descriptor: \`${FEATURE_NAME}\` (${FEATURE_DIM}-d, colour layout + colour histogram; no pretrained encoder).`,
+    `CV: ${FOLDS}-fold, grouped by prompt (promptGroup), seeds ${SEEDS.join(', ')}; score = mean cosine of out-of-fold predictions. kNN image descriptor: \`${FEATURE_NAME}\` (${FEATURE_DIM}-d: colour layout + colour histogram + gradient-orientation histogram; no pretrained encoder).`,
     '',
     '| member | CV mean cosine (mean over seeds) | per seed | chosen params (seed 1) |',
     '| --- | --- | --- | --- |',

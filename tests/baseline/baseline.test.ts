@@ -67,7 +67,7 @@ describe('members', () => {
   })
 
   it('features are unit length', () => {
-    const f = featuresFromPixels(new Uint8Array(8 * 8 * 3).map((_, i) => i * 7), new Uint8Array(32 * 32 * 3).map((_, i) => i * 13))
+    const f = featuresFromPixels(new Uint8Array(8 * 8 * 3).map((_, i) => i * 7), new Uint8Array(32 * 32 * 3).map((_, i) => i * 13), new Uint8Array(32 * 32).map((_, i) => (i * 31) % 251))
     expect(f.length).toBe(FEATURE_DIM)
     expect(Math.hypot(...f)).toBeCloseTo(1, 5)
   })
