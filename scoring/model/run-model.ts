@@ -55,6 +55,20 @@ function tsxImport(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
 }
 
+/**
+ * The child parses an untrusted model with native code, so it gets only what it needs from the
+ * environment (no database URLs or secrets from the worker's env).
+ */
+function childEnv(threads: number): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LD_LIBRARY_PATH', 'CUDA_VISIBLE_DEVICES', 'CUDA_HOME', 'NVIDIA_VISIBLE_DEVICES']
+  const env: Record<string, string> = { OMP_NUM_THREADS: String(threads) }
+  for (const k of [...keep, 'NODE_ENV']) {
+    const v = process.env[k]
+    if (v !== undefined) env[k] = v
+  }
+  return env as NodeJS.ProcessEnv
+}
+
 /** Resident memory of a process in bytes from /proc (Linux); null elsewhere or when it has exited. */
 async function procRss(pid: number): Promise<number | null> {
   try {
@@ -78,7 +92,7 @@ export function runModelOnImages(options: RunModelOptions): Promise<RunModelResu
         execArgv: ['--import', tsxImport()],
         serialization: 'advanced',
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        env: { ...process.env, OMP_NUM_THREADS: String(limits.threads) },
+        env: childEnv(limits.threads),
       })
     } catch (err) {
       resolve(modelFail('runner_crashed', `Model runner could not start: ${err instanceof Error ? err.message : String(err)}`))
