@@ -38,8 +38,13 @@ export class IdIndex {
 
   /** Index of the id spelled by `b[start, end)`, or -1. */
   lookup(b: Uint8Array, start: number, end: number): number {
+    return this.lookupHashed(b, start, end, hashBytes(b, start, end))
+  }
+
+  /** Same, with `hash = hashBytes(b, start, end)` already computed by the caller's scan. */
+  lookupHashed(b: Uint8Array, start: number, end: number, hash: number): number {
     const len = end - start
-    let h = hashBytes(b, start, end) & this.mask
+    let h = hash & this.mask
     for (;;) {
       const idx = this.table[h]
       if (idx === -1) return -1

@@ -86,13 +86,46 @@ export class RowStore {
    */
   fastRow(b: Uint8Array, ls: number, end: number, pos: number, maxRecordBytes: number): number {
     const len = this.lastLen
-    if (len <= 0) return -1
+    let img = this.lastImg
     let i = ls + len
-    if (i + 3 > end) return -1
-    const last = this.lastId
-    for (let j = 0; j < len; j++) if (b[ls + j] !== last[j]) return -1
-    if (b[i] !== 95) return -1
+    let hit = len > 0 && i < end && b[i] === 95
+    if (hit) {
+      const last = this.lastId
+      for (let j = 0; j < len; j++) {
+        if (b[ls + j] !== last[j]) {
+          hit = false
+          break
+        }
+      }
+    }
+    if (!hit) {
+      // Cache miss (shuffled files): one scan finds the last '_' and the image id's hash.
+      let h = 0x811c9dc5
+      let us = -1
+      let hUs = 0
+      let j = ls
+      for (; j < end; j++) {
+        const c = b[j]
+        if (c === 44 || c === 10) break
+        if (c === 95) {
+          us = j
+          hUs = h
+        }
+        h = Math.imul(h ^ c, 0x01000193)
+      }
+      if (us <= ls || j >= end || b[j] !== 44) return -1
+      img = this.index.lookupHashed(b, ls, us, hUs >>> 0)
+      if (img < 0) return -1
+      const n = us - ls
+      if (n <= this.lastId.length) {
+        for (let k = 0; k < n; k++) this.lastId[k] = b[ls + k]
+        this.lastLen = n
+        this.lastImg = img
+      }
+      i = us
+    }
     i++
+    if (i + 2 > end) return -1
     let d = b[i] - 48
     if (d < 0 || d > 9) return -1
     i++
@@ -151,7 +184,7 @@ export class RowStore {
       else if (c === 13 && (i + 1 === end || b[i + 1] === 10)) next = i + 1 === end ? end : i + 2
       else return -1
     }
-    const slot = this.lastImg * this.dim + d
+    const slot = img * this.dim + d
     if (Atomics.compareExchange(this.lineOf, slot, 0, pos + 1) !== 0) return -1
     const v = mant === 0 ? 0 : mant / POW10[-exp10]
     this.pred[slot] = neg ? -v : v
