@@ -181,7 +181,7 @@ export function imageFilesOf(fileNames: readonly string[]): ImageFile[] {
     const parsed = imageIdOf(fileName)
     if (!parsed) unsupported.push(`'${fileName}'`)
     else if (!IMAGE_ID_PATTERN.test(parsed.id)) badIds.push(`'${fileName}'`)
-    else if (byId.has(parsed.id)) duplicates.push(`'${fileName}' and '${byId.get(parsed.id)}'`)
+    else if (byId.has(parsed.id)) duplicates.push(`'${byId.get(parsed.id)}' and '${fileName}'`)
     else byId.set(parsed.id, fileName)
   }
   const problems: string[] = []
