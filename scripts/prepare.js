@@ -37,7 +37,7 @@ if (!existsSync(buildId) || statSync(buildId).mtimeMs < newestMtime(sources)) {
   run(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'])
 }
 
-// 3. The embedding model, when no prepared copy is found.
+// 3. The embedding model (a no-op when the prepared copy's checksums match).
 if (process.env.ARENA_SKIP_MODELS !== '1') {
-  run(process.execPath, ['bin/arena.js', 'models', 'prepare', '--if-missing'])
+  run(process.execPath, ['bin/arena.js', 'models', 'prepare'])
 }
