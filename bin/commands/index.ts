@@ -3,6 +3,12 @@ import { modelsPrepareCommand } from './models.ts'
 import { embedCommand } from './embed.ts'
 import { serve } from './serve.ts'
 import { dbMigrate } from './db.ts'
+import { loginCommand } from './login.ts'
+import { competitionsListCommand } from './competitions.ts'
+import { submitCommand } from './submit.ts'
+import { selectCommand, submissionsCommand } from './submissions.ts'
+import { leaderboardCommand } from './leaderboard.ts'
+import { usersCreateCommand } from './users.ts'
 import { workerCommand } from './worker.ts'
 import { scoreCommand } from './score.ts'
 
@@ -12,6 +18,13 @@ export const commands: Command[] = [
   embedCommand,
   serve,
   dbMigrate,
+  loginCommand,
+  competitionsListCommand,
+  submitCommand,
+  submissionsCommand,
+  leaderboardCommand,
+  selectCommand,
+  usersCreateCommand,
   workerCommand,
   scoreCommand,
 ]

@@ -1,0 +1,141 @@
+import { createReadStream, statSync } from 'node:fs'
+import path from 'node:path'
+import { Readable, Transform } from 'node:stream'
+import { UsageError, type Command } from '../command.ts'
+import { client, flags, formatScore, required, withApi, type ApiClient } from './client.ts'
+
+interface SubmissionBody {
+  id: string
+  status: 'queued' | 'running' | 'scored' | 'failed'
+  progress: number
+  error: string | null
+  publicScore: number | null
+  privateScore: number | null
+  late: boolean
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
+
+/** A progress bar on stderr: redrawn in place on a terminal, a few plain lines otherwise. */
+function progressBar(label: string, total: number): { update(done: number): void; end(): void } {
+  const tty = process.stderr.isTTY === true
+  let lastQuarter = -1
+  const draw = (done: number) => {
+    const f = total > 0 ? Math.min(1, done / total) : 1
+    const width = 30
+    const filled = Math.round(f * width)
+    return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(f * 100)).padStart(3)}% ${mb(done)}/${mb(total)}`
+  }
+  return {
+    update(done) {
+      if (tty) process.stderr.write(`\r${draw(done)}`)
+      else {
+        const q = Math.floor((total > 0 ? done / total : 1) * 4)
+        if (q > lastQuarter) {
+          lastQuarter = q
+          process.stderr.write(`${draw(done)}\n`)
+        }
+      }
+    },
+    end() {
+      if (tty) process.stderr.write('\n')
+    },
+  }
+}
+
+async function upload(api: ApiClient, slug: string, file: string, description: string, kind: string | undefined): Promise<SubmissionBody> {
+  const size = statSync(file).size
+  const bar = progressBar('Uploading', size)
+  let sent = 0
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      sent += chunk.length
+      bar.update(sent)
+      done(null, chunk)
+    },
+  })
+  const stream = createReadStream(file).pipe(counter)
+  const query = new URLSearchParams({ filename: path.basename(file), description, ...(kind ? { kind } : {}) })
+  try {
+    const body = await api.json<{ submission: SubmissionBody; quota: { remaining: number; resetAt: string } }>(`/api/competitions/${encodeURIComponent(slug)}/submissions?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+    } as RequestInit)
+    bar.end()
+    console.error(`Submitted ${body.submission.id} (${body.quota.remaining} submission(s) left today; reset at ${body.quota.resetAt})`)
+    return body.submission
+  } catch (err) {
+    bar.end()
+    throw err
+  }
+}
+
+/** Polls until the submission is scored or failed, printing each change of status on stderr. */
+export async function waitForScore(api: ApiClient, id: string, intervalMs: number): Promise<SubmissionBody> {
+  let last = ''
+  for (;;) {
+    const { submission } = await api.json<{ submission: SubmissionBody }>(`/api/submissions/${encodeURIComponent(id)}`)
+    const line = submission.status === 'running' ? `running ${Math.round(submission.progress * 100)}%` : submission.status
+    if (line !== last) {
+      console.error(`Status: ${line}`)
+      last = line
+    }
+    if (submission.status === 'scored' || submission.status === 'failed') return submission
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
+
+export const submitCommand: Command = {
+  path: ['submit'],
+  summary: 'Upload a submission file (and optionally wait for its score)',
+  help: `Usage: arena submit -c SLUG -f FILE [-m MESSAGE] [--kind csv|prompts|model] [--wait]
+
+Streams FILE (.csv, .csv.gz, .zip, prompt CSV or .onnx) to the competition, showing upload
+progress on stderr. With --wait, follows the scoring until it ends: prints the public score and
+exits 0, or prints the error and exits 2.
+
+Options:
+  -c, --competition SLUG   competition slug (see arena competitions list)
+  -f, --file FILE          the file to submit
+  -m, --message TEXT       description shown in your submissions list
+  --kind KIND              csv (default; .onnx files: model), prompts or model
+  --wait                   wait for the score
+  --interval MS            polling interval with --wait (default 1000)`,
+  run: (args) =>
+    withApi(async () => {
+      const { values } = flags(args, {
+        competition: { type: 'string', short: 'c' },
+        file: { type: 'string', short: 'f' },
+        message: { type: 'string', short: 'm' },
+        kind: { type: 'string' },
+        wait: { type: 'boolean' },
+        interval: { type: 'string' },
+      })
+      const slug = required(values.competition, '-c/--competition')
+      const file = required(values.file, '-f/--file')
+      try {
+        if (!statSync(file).isFile()) throw new Error()
+      } catch {
+        throw new UsageError(`no such file: ${file}`)
+      }
+      const interval = values.interval === undefined ? 1000 : Number(values.interval)
+      if (!(interval > 0)) throw new UsageError('--interval needs a positive number of milliseconds')
+      const api = client()
+      const created = await upload(api, slug, file, values.message ?? '', values.kind)
+      if (!values.wait) {
+        console.log(created.id)
+        return 0
+      }
+      const done = await waitForScore(api, created.id, interval)
+      if (done.status === 'failed') {
+        console.error(`Submission ${done.id} failed: ${done.error ?? 'unknown error'}`)
+        return 2
+      }
+      console.log(`${done.id} scored: public ${formatScore(done.publicScore)}${done.privateScore !== null ? `, private ${formatScore(done.privateScore)}` : ''}${done.late ? ' (late: not on the leaderboard)' : ''}`)
+      return 0
+    }),
+}
