@@ -119,7 +119,7 @@ export async function parseLongSubmission(
   let tooLarge = false
   let stop = false
 
-  let cur = new Uint8Array(segmentBytes + PIECE)
+  let cur: Uint8Array = new Uint8Array(segmentBytes + PIECE)
   let curLen = 0
   const dispatch = async (buf: Uint8Array) => {
     if (seg >= MAX_SEGMENTS) {
@@ -140,7 +140,7 @@ export async function parseLongSubmission(
       }
       return
     }
-    const next = new Uint8Array(Math.max(segmentBytes + PIECE, curLen - nl - 1 + PIECE))
+    const next = runner.allocate(Math.max(segmentBytes + PIECE, curLen - nl - 1 + PIECE))
     next.set(cur.subarray(nl + 1, curLen))
     const full = cur.subarray(0, nl + 1)
     cur = next

@@ -15,4 +15,7 @@ export interface WorkerJob {
   readonly buf: Uint8Array
 }
 
-export type WorkerReply = { readonly type: 'ready' } | { readonly type: 'done'; readonly outcome: SegmentOutcome }
+/** `buf` is the job's buffer, handed back so the main thread can reuse it (bounded RSS). */
+export type WorkerReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly outcome: SegmentOutcome; readonly buf: Uint8Array }

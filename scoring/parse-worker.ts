@@ -16,8 +16,9 @@ if (port) {
     lineOf: new Uint32Array(init.lineOf),
   })
   port.on('message', (job: WorkerJob) => {
-    const reply: WorkerReply = { type: 'done', outcome: scanSegment(store, job.buf, job.seg, init.idColumn, init.maxRecordBytes) }
-    port.postMessage(reply)
+    const outcome = scanSegment(store, job.buf, job.seg, init.idColumn, init.maxRecordBytes)
+    const reply: WorkerReply = { type: 'done', outcome, buf: job.buf }
+    port.postMessage(reply, [job.buf.buffer as ArrayBuffer])
   })
   const ready: WorkerReply = { type: 'ready' }
   port.postMessage(ready)

@@ -25,6 +25,7 @@ export class SegmentRunner {
   private readonly slots: Slot[] = []
   private failure: Error | undefined
   private waiters: (() => void)[] = []
+  private readonly pool: ArrayBuffer[] = []
 
   constructor(
     private readonly inline: RowStore,
@@ -50,6 +51,7 @@ export class SegmentRunner {
           slot.inFlight--
           this.stats.worker++
           this.outcomes.push(reply.outcome)
+          this.recycle(reply.buf)
         }
         this.wake()
       })
@@ -81,6 +83,7 @@ export class SegmentRunner {
       if (live.length === 0) {
         this.stats.inline++
         this.outcomes.push(scanSegment(this.inline, buf, seg, this.idColumn, this.maxRecordBytes))
+        this.recycle(buf)
         // Let 'ready' messages in between inline segments.
         await new Promise((r) => setImmediate(r))
         return
@@ -113,6 +116,21 @@ export class SegmentRunner {
 
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.worker.terminate()))
+  }
+
+  /**
+   * A buffer of at least `size` bytes, reusing segment buffers that came back: transferred
+   * ArrayBuffers are otherwise only freed by a later GC, which let RSS grow with file size.
+   */
+  allocate(size: number): Uint8Array {
+    const k = this.pool.findIndex((b) => b.byteLength >= size)
+    if (k < 0) return new Uint8Array(size)
+    const [buf] = this.pool.splice(k, 1)
+    return new Uint8Array(buf)
+  }
+
+  private recycle(view: Uint8Array): void {
+    if (this.pool.length < 8) this.pool.push(view.buffer as ArrayBuffer)
   }
 
   private wake(): void {
