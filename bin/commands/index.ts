@@ -11,6 +11,8 @@ import { leaderboardCommand } from './leaderboard.ts'
 import { usersCreateCommand } from './users.ts'
 import { workerCommand } from './worker.ts'
 import { scoreCommand } from './score.ts'
+import { testsetCommands } from './testset.ts'
+import { competitionsCreateCommand } from './competition-admin.ts'
 
 // Every sub-command, in the order `arena --help` lists them. Add one line per command file.
 export const commands: Command[] = [
@@ -27,4 +29,6 @@ export const commands: Command[] = [
   usersCreateCommand,
   workerCommand,
   scoreCommand,
+  ...testsetCommands,
+  competitionsCreateCommand,
 ]

@@ -1,0 +1,90 @@
+/**
+ * `arena competitions create`: organizer setup from the command line, directly on the platform's
+ * database (the API's POST /api/competitions does the same over HTTP).
+ */
+import { parseArgs } from 'node:util'
+import { UsageError, type Command } from '../command.ts'
+import { config } from '../../lib/config.ts'
+import { closeDb } from '../../lib/db.ts'
+import { isApiError } from '../../lib/http.ts'
+import { applyMigrations } from '../../lib/migrate.ts'
+import { createCompetition, createCompetitionSchema } from '../../lib/competition-admin.ts'
+import { z } from 'zod'
+
+const DAY_MS = 86_400_000
+
+export const competitionsCreateCommand: Command = {
+  path: ['competitions', 'create'],
+  summary: 'Create a competition (organizer setup)',
+  help: `Usage: arena competitions create --slug SLUG --title TITLE [--subtitle TEXT]
+                                [--description TEXT | --description-file FILE.md]
+                                [--start ISO] [--deadline ISO] [--merger-deadline ISO]
+                                [--daily-limit N] [--max-team-size N] [--final-selection N]
+                                [--public-fraction F]
+
+Defaults: starts now, ends in 90 days, 5 submissions a day, teams of up to 5, 2 final
+selections, 30% of the images public. Then import its hidden test set:
+  arena testset import --competition SLUG --images DIR_OR_ZIP --prompts prompts.csv`,
+  async run(args) {
+    let values
+    try {
+      values = parseArgs({
+        args,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          slug: { type: 'string' },
+          title: { type: 'string' },
+          subtitle: { type: 'string' },
+          description: { type: 'string' },
+          'description-file': { type: 'string' },
+          start: { type: 'string' },
+          deadline: { type: 'string' },
+          'merger-deadline': { type: 'string' },
+          'daily-limit': { type: 'string' },
+          'max-team-size': { type: 'string' },
+          'final-selection': { type: 'string' },
+          'public-fraction': { type: 'string' },
+        },
+      }).values
+    } catch (err) {
+      throw new UsageError(`${err instanceof Error ? err.message : String(err)} (see --help)`)
+    }
+    const num = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v))
+    let description = values.description
+    if (values['description-file']) {
+      const { readFile } = await import('node:fs/promises')
+      try {
+        description = await readFile(values['description-file'], 'utf8')
+      } catch (err) {
+        throw new UsageError(`cannot read ${values['description-file']}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    }
+    const startAt = values.start ?? new Date().toISOString()
+    const parsed = createCompetitionSchema.safeParse({
+      slug: values.slug,
+      title: values.title,
+      subtitle: values.subtitle,
+      description,
+      startAt,
+      deadline: values.deadline ?? new Date(new Date(startAt).getTime() + 90 * DAY_MS).toISOString(),
+      mergerDeadline: values['merger-deadline'],
+      dailySubmissionLimit: num(values['daily-limit']),
+      maxTeamSize: num(values['max-team-size']),
+      finalSelectionLimit: num(values['final-selection']),
+      publicFraction: num(values['public-fraction']),
+    })
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '))
+    try {
+      await applyMigrations({ url: config().databaseUrl, log: (line) => console.error(line) })
+      const c = await createCompetition(parsed.data)
+      console.log(`created competition ${c.slug}: ${c.title} (${c.startAt.toISOString()} → ${c.deadline.toISOString()})`)
+      return 0
+    } catch (err) {
+      if (isApiError(err) || err instanceof z.ZodError) throw new UsageError(err.message)
+      throw err
+    } finally {
+      await closeDb()
+    }
+  },
+}
