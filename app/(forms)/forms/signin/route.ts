@@ -1,0 +1,19 @@
+import { authenticate, createSession, sessionCookie } from '@/lib/auth'
+import { badRequest, unauthorized } from '@/lib/http'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(
+    request,
+    '/signin',
+    async ({ field, returnTo }) => {
+      const email = field('email').trim()
+      if (!email || !field('password')) throw badRequest('Enter your email and password')
+      const user = await authenticate(email, field('password'))
+      if (!user) throw unauthorized('Wrong email or password')
+      const s = await createSession(user.id)
+      return redirectTo(request, returnTo('/'), {}, { 'set-cookie': sessionCookie(s.token, s.expiresAt) })
+    },
+    { auth: false },
+  )
+}

@@ -1,0 +1,29 @@
+// The no-JavaScript path of the submit form (the page's script uploads to the REST API instead,
+// for progress events): same service, then a redirect to the submission's page.
+import { requireUser } from '@/lib/auth'
+import { requireCompetition } from '@/lib/competition-admin'
+import { createSubmission } from '@/lib/submissions'
+import { uploadFromRequest } from '@/lib/uploads'
+import { messageOf, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  const slug = new URL(request.url).searchParams.get('slug')
+  let user
+  try {
+    user = await requireUser(request)
+  } catch {
+    return redirectTo(request, '/signin', { error: 'Please sign in first' })
+  }
+  let back = slug ? `/competitions/${slug}/submit` : '/'
+  try {
+    const upload = await uploadFromRequest(request)
+    // The slug is a form field before the file (or in the query string).
+    const named = slug ?? upload.fields().slug ?? ''
+    if (/^[a-z0-9-]+$/.test(named)) back = `/competitions/${named}/submit`
+    const competition = await requireCompetition(named)
+    const { submission } = await createSubmission(user, competition, upload)
+    return redirectTo(request, `/submissions/${submission.id}`, { notice: 'Uploaded; scoring…' })
+  } catch (err) {
+    return redirectTo(request, back, { error: messageOf(err) })
+  }
+}

@@ -1,0 +1,12 @@
+import { joinTeamByCode } from '@/lib/teams'
+import { badRequest } from '@/lib/http'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(request, '/', async ({ field, user }) => {
+    const code = field('inviteCode').trim()
+    if (!code) throw badRequest('Enter an invite code')
+    const { competition, team } = await joinTeamByCode(user!, code)
+    return redirectTo(request, `/competitions/${competition.slug}/team`, { notice: `You joined team ${team.name}.` })
+  })
+}

@@ -1,0 +1,11 @@
+import { requireCompetition } from '@/lib/competition-admin'
+import { leaveTeam } from '@/lib/teams'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(request, '/', async ({ field, user }) => {
+    const competition = await requireCompetition(field('slug'))
+    await leaveTeam(user!, competition)
+    return redirectTo(request, `/competitions/${competition.slug}`, { notice: 'You left the team.' })
+  })
+}

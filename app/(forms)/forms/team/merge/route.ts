@@ -1,0 +1,14 @@
+import { requireCompetition } from '@/lib/competition-admin'
+import { badRequest } from '@/lib/http'
+import { mergeTeams } from '@/lib/teams'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(request, '/', async ({ field, user }) => {
+    const competition = await requireCompetition(field('slug'))
+    const code = field('inviteCode').trim()
+    if (!code) throw badRequest('Enter the other team’s invite code')
+    const { team, mergedTeamName } = await mergeTeams(user!, competition, code)
+    return redirectTo(request, `/competitions/${competition.slug}/team`, { notice: `Team ${mergedTeamName} merged into ${team.name}.` })
+  })
+}

@@ -1,0 +1,13 @@
+import { createApiToken } from '@/lib/auth'
+import { badRequest } from '@/lib/http'
+import { flashTokenCookie } from '@/lib/views/tokens'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(request, '/account/tokens', async ({ field, user }) => {
+    const name = field('name').trim()
+    if (!name || name.length > 100) throw badRequest('Give the token a name (at most 100 characters)')
+    const { token } = await createApiToken(user!.id, name)
+    return redirectTo(request, '/account/tokens', { notice: 'Token created. Copy it now: it will not be shown again.' }, { 'set-cookie': flashTokenCookie(token) })
+  })
+}

@@ -1,0 +1,10 @@
+import { revokeApiToken } from '@/lib/auth'
+import { notFound } from '@/lib/http'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(request, '/account/tokens', async ({ field, user }) => {
+    if (!(await revokeApiToken(user!.id, field('id')))) throw notFound('No such active token')
+    return redirectTo(request, '/account/tokens', { notice: 'Token revoked.' })
+  })
+}

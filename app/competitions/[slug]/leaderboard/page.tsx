@@ -1,0 +1,139 @@
+import type { Metadata } from 'next'
+import { competitionPage } from '@/lib/views/competition'
+import { getLeaderboard, type LeaderboardRow, type LeaderboardType } from '@/lib/leaderboard'
+import { canSeePrivate } from '@/lib/submissions'
+import { param, type SearchParams } from '@/app/components/Flash'
+import { fmtAgo, fmtScore } from '@/app/components/format'
+
+export const dynamic = 'force-dynamic'
+export const metadata: Metadata = { title: 'Leaderboard' }
+
+const PAGE_SIZE = 100
+
+function Move({ move }: { move: number | null | undefined }) {
+  if (move === null || move === undefined) return <td className="num muted">new</td>
+  if (move === 0) return <td className="num muted">–</td>
+  return (
+    <td className={`num ${move > 0 ? 'move-up' : 'move-down'}`} aria-label={move > 0 ? `up ${move}` : `down ${-move}`}>
+      {move > 0 ? `▲ ${move}` : `▼ ${-move}`}
+    </td>
+  )
+}
+
+function Row({ r, mine, priv, now }: { r: LeaderboardRow; mine: boolean; priv: boolean; now: Date }) {
+  return (
+    <tr className={mine ? 'me' : undefined} aria-current={mine ? 'true' : undefined}>
+      <td className="num">{r.rank}</td>
+      {priv && <Move move={r.move} />}
+      <td>
+        {r.teamName}
+        {mine && <span className="sr-only"> (your team)</span>}
+        {r.members.length > 1 && <div className="muted" style={{ fontSize: '0.85rem' }}>{r.members.join(', ')}</div>}
+      </td>
+      <td className="num">{fmtScore(r.score)}</td>
+      <td className="num">{r.entries}</td>
+      <td className="num">
+        <time dateTime={r.lastSubmissionAt.toISOString()}>{fmtAgo(r.lastSubmissionAt, now)}</time>
+      </td>
+    </tr>
+  )
+}
+
+export default async function LeaderboardPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: SearchParams }) {
+  const { slug } = await params
+  const sp = await searchParams
+  const { competition: c, viewer, team, now } = await competitionPage(slug)
+  const privateVisible = canSeePrivate(viewer, c)
+  const type: LeaderboardType = param(sp.type) === 'private' && privateVisible ? 'private' : 'public'
+  const board = await getLeaderboard(viewer, c, type)
+  const priv = type === 'private'
+  const pages = Math.max(1, Math.ceil(board.rows.length / PAGE_SIZE))
+  const myRow = team ? board.rows.find((r) => r.teamId === team.id) : undefined
+  const requested = Number(param(sp.page) ?? 1)
+  const page = Math.min(pages, Math.max(1, Number.isInteger(requested) && requested > 0 ? requested : 1))
+  const rows = board.rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+  const base = `/competitions/${c.slug}/leaderboard`
+  const href = (p: number) => `${base}?type=${type}&page=${p}`
+  const csv = `/api/competitions/${c.slug}/leaderboard?type=${type}&format=csv`
+  const myPage = myRow ? Math.ceil(myRow.rank / PAGE_SIZE) : 0
+  return (
+    <>
+      <div className="subtabs">
+        <a href={`${base}?type=public`} aria-current={priv ? undefined : 'page'}>
+          Public
+        </a>
+        {privateVisible ? (
+          <a href={`${base}?type=private`} aria-current={priv ? 'page' : undefined}>
+            Private{!c.privateRevealedAt && ' (organizers only)'}
+          </a>
+        ) : (
+          <span className="muted" title="Revealed by the organizer after the deadline">
+            Private: hidden until the reveal
+          </span>
+        )}
+        <span className="spacer" />
+        <a href={csv} download>
+          Download CSV
+        </a>
+      </div>
+      <p className="muted">
+        {priv
+          ? 'Final ranking on the private test images, from each team’s selected submissions (or its best public ones when it selected none). ▲/▼: places moved since the public leaderboard.'
+          : `Best public score of each team, on ${Math.round(c.publicFraction * 100)}% of the test images.`}{' '}
+        {board.rows.length} team{board.rows.length === 1 ? '' : 's'}.
+      </p>
+      {board.baselines.length > 0 && (
+        <ul className="muted">
+          {board.baselines.map((b) => {
+            const wouldRank = board.rows.filter((r) => r.score > b.score).length + 1
+            return (
+              <li key={b.submissionId}>
+                Baseline “{b.name}”: <strong>{fmtScore(b.score)}</strong> (would rank #{wouldRank})
+              </li>
+            )
+          })}
+        </ul>
+      )}
+      {myRow && myPage !== page && (
+        <p>
+          Your team is #{myRow.rank} with {fmtScore(myRow.score)} — <a href={href(myPage)}>show page {myPage}</a>
+        </p>
+      )}
+      {board.rows.length === 0 ? (
+        <p className="card">No scored submissions yet. Be the first!</p>
+      ) : (
+        <div className="table-wrap">
+          <table>
+            <caption className="sr-only">
+              {priv ? 'Private' : 'Public'} leaderboard, page {page} of {pages}
+            </caption>
+            <thead>
+              <tr>
+                <th className="num" scope="col">#</th>
+                {priv && <th className="num" scope="col">Shake-up</th>}
+                <th scope="col">Team</th>
+                <th className="num" scope="col">Score</th>
+                <th className="num" scope="col">Entries</th>
+                <th className="num" scope="col">Last</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <Row key={r.teamId} r={r} mine={r.teamId === team?.id} priv={priv} now={now} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {pages > 1 && (
+        <nav className="pager" aria-label="Leaderboard pages">
+          {page > 1 ? <a href={href(page - 1)}>← Previous</a> : <span className="muted">← Previous</span>}
+          <span>
+            Page {page} of {pages}
+          </span>
+          {page < pages ? <a href={href(page + 1)}>Next →</a> : <span className="muted">Next →</span>}
+        </nav>
+      )}
+    </>
+  )
+}

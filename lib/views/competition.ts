@@ -1,0 +1,25 @@
+// What every competition page needs: the competition, the viewer and the viewer's team. Wrapped
+// in React's per-request cache so the layout and the page share one lookup.
+import { cache } from 'react'
+import { notFound } from 'next/navigation'
+import { db, type Competition, type User } from '../db.ts'
+import { getTeamView, type TeamView } from '../teams.ts'
+import { phaseOf, type CompetitionPhase } from '../competitions.ts'
+import { currentUser } from './session.ts'
+
+export interface CompetitionPageData {
+  competition: Competition
+  phase: CompetitionPhase
+  viewer: User | null
+  team: TeamView | null
+  isOrganizer: boolean
+  now: Date
+}
+
+export const competitionPage = cache(async (slug: string): Promise<CompetitionPageData> => {
+  const [competition, viewer] = await Promise.all([db().competition.findUnique({ where: { slug } }), currentUser()])
+  if (!competition) notFound()
+  const team = viewer ? await getTeamView(viewer.id, competition) : null
+  const now = new Date()
+  return { competition, phase: phaseOf(competition, now), viewer, team, isOrganizer: viewer?.role === 'organizer', now }
+})

@@ -1,0 +1,16 @@
+// The signed-in user as server components see it: the request's cookie (and Authorization
+// header) handed to the auth service, which owns the rules.
+import { cookies, headers } from 'next/headers'
+import { userFromRequest } from '../auth.ts'
+import type { User } from '../db.ts'
+
+/** The viewer of the page being rendered, or null when signed out. */
+export async function currentUser(): Promise<User | null> {
+  const [h, c] = await Promise.all([headers(), cookies()])
+  const forwarded = new Headers()
+  const cookie = c.toString()
+  if (cookie) forwarded.set('cookie', cookie)
+  const authz = h.get('authorization')
+  if (authz) forwarded.set('authorization', authz)
+  return userFromRequest(new Request('http://arena.local/', { headers: forwarded }))
+}
