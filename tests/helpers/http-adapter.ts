@@ -6,8 +6,14 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 
-type Handler = (request: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response> | Response
-type RouteModule = Partial<Record<'GET' | 'POST' | 'PATCH' | 'DELETE', Handler>>
+type Ctx = { params: Promise<Record<string, string>> }
+// Method signatures (checked bivariantly) so that handlers typed with their own params fit.
+interface RouteModule {
+  GET?(request: Request, ctx: Ctx): Promise<Response> | Response
+  POST?(request: Request, ctx: Ctx): Promise<Response> | Response
+  PATCH?(request: Request, ctx: Ctx): Promise<Response> | Response
+  DELETE?(request: Request, ctx: Ctx): Promise<Response> | Response
+}
 
 export interface ApiServer {
   url: string
@@ -28,7 +34,7 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
       for (const route of compiled) {
         const m = route.re.exec(url.pathname)
         if (!m) continue
-        const handler = route.mod[method]
+        const handler = route.mod[method]?.bind(route.mod)
         if (!handler) break
         const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(m[i + 1])]))
         const headers = new Headers()
