@@ -17,7 +17,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PROMPTS_CSV = path.resolve(REPO, '..', 'shared', 'data', 'sd-github-mix', 'prompts.csv')
 const VENV_PYTHON = path.join(REPO, '.venv', 'bin', 'python')
 const N = Number(process.env.BENCH_EMBED_PROMPTS ?? 500)
-const BATCH_SIZES = (process.env.BENCH_EMBED_BATCHES ?? '1,8,32,64').split(',').map(Number)
+const BATCH_SIZES = (process.env.BENCH_EMBED_BATCHES ?? '1,8,16,32,64').split(',').map(Number)
 const RUNS = 3
 
 function prng(seed: number): () => number {
@@ -80,12 +80,12 @@ interface PyResult {
   results: Record<string, number>
 }
 
-function runPython(prompts: string[], dir: string): { result?: PyResult; vectors?: Float32Array; why?: string } {
+function runPython(prompts: string[], dir: string, batchSize: number): { result?: PyResult; vectors?: Float32Array; why?: string } {
   if (!existsSync(VENV_PYTHON)) return { why: '.venv/ missing (run npm run models:prepare)' }
   const promptsFile = path.join(dir, 'prompts.json')
   const vecFile = path.join(dir, 'py.npy')
   writeFileSync(promptsFile, JSON.stringify(prompts))
-  const r = spawnSync(VENV_PYTHON, ['-c', PY, promptsFile, BATCH_SIZES.join(','), String(RUNS), vecFile], {
+  const r = spawnSync(VENV_PYTHON, ['-c', PY, promptsFile, String(batchSize), String(RUNS), vecFile], {
     encoding: 'utf8',
     env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', TOKENIZERS_PARALLELISM: 'false' },
     maxBuffer: 64 << 20,
@@ -103,9 +103,14 @@ function runPython(prompts: string[], dir: string): { result?: PyResult; vectors
 async function main(): Promise<void> {
   const { prompts, source } = loadPrompts()
   const threads = os.availableParallelism()
+  const loadBefore = os.loadavg()[0]
   process.stderr.write(`[bench:embed] ${prompts.length} prompts from ${source}; ${threads} threads\n`)
   const ts: Record<number, number> = {}
+  const pyRates: Record<number, number | undefined> = {}
   let tsVectors: Float32Array | undefined
+  const py: { result?: PyResult; vectors?: Float32Array; why?: string } = {}
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-embed-'))
+  // TypeScript and Python alternate per batch size, so both see the same machine load.
   for (const b of BATCH_SIZES) {
     const e = await loadMiniLmEmbedder({ batchSize: b, threads })
     try {
@@ -121,10 +126,18 @@ async function main(): Promise<void> {
     } finally {
       await e.close()
     }
+    if (!py.why) {
+      const r = runPython(prompts, dir, b)
+      if (r.why) py.why = r.why
+      else {
+        py.result = r.result
+        py.vectors = r.vectors
+        const sec = r.result?.results[String(b)]
+        pyRates[b] = sec ? prompts.length / sec : undefined
+        process.stderr.write(`[bench:embed] Python     batch ${b}: ${pyRates[b]?.toFixed(1)} prompts/s\n`)
+      }
+    }
   }
-  process.stderr.write('[bench:embed] Python sentence-transformers …\n')
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-embed-'))
-  const py = runPython(prompts, dir)
   rmSync(dir, { recursive: true, force: true })
 
   let maxDiff: number | undefined
@@ -134,8 +147,7 @@ async function main(): Promise<void> {
   }
   const rows = BATCH_SIZES.map((b) => {
     const tsRate = prompts.length / ts[b]
-    const pySec = py.result?.results[String(b)]
-    const pyRate = pySec ? prompts.length / pySec : undefined
+    const pyRate = pyRates[b]
     return `| ${b} | ${tsRate.toFixed(1)} | ${pyRate ? pyRate.toFixed(1) : 'n/a'} | ${pyRate ? (tsRate / pyRate).toFixed(2) : 'n/a'} |`
   })
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
@@ -152,8 +164,9 @@ threads, length-sorted batches. Python: sentence-transformers in .venv/ (torch $
 
 ${table}
 
-Load average when the run started: ${os.loadavg()[0].toFixed(2)} (this machine is shared; other jobs make single
-numbers noisy, the best of ${RUNS} is kept).
+Load average (1 min) at start / end: ${loadBefore.toFixed(2)} / ${os.loadavg()[0].toFixed(2)} on ${threads} cores. This machine is
+shared with other jobs, so absolute numbers are noisy; TypeScript and Python run back to back per batch size, so
+the ratio is the more stable figure.
 
 Largest |TypeScript - Python| over all ${prompts.length} x 384 values: ${maxDiff === undefined ? `n/a${py.why ? ` (${py.why})` : ''}` : maxDiff.toExponential(2)}.
 Written ${new Date().toISOString().slice(0, 10)}.
