@@ -16,7 +16,6 @@ export default async function DataPage({ params }: { params: Promise<{ slug: str
     c.activeTestSetId ? db().testSetVersion.findUnique({ where: { id: c.activeTestSetId } }) : Promise.resolve(null),
   ])
   const sampleSize = active?.sampleKey ? await storage().size(active.sampleKey).catch(() => null) : null
-  const base = `/competitions/${c.slug}/data`
   return (
     <div className="section-grid">
       <section className="card" aria-labelledby="files-h">
@@ -24,7 +23,7 @@ export default async function DataPage({ params }: { params: Promise<{ slug: str
         {active && active.status === 'ready' && active.sampleKey ? (
           <>
             <p>
-              <a className="button" href={`${base}/sample_submission.csv`} download>
+              <a className="button" href={`/api/competitions/${c.slug}/sample-submission`} download>
                 Download sample_submission.csv
               </a>
             </p>
@@ -58,7 +57,7 @@ export default async function DataPage({ params }: { params: Promise<{ slug: str
           <div className="examples">
             {examples.map((e) => (
               <figure key={e.fileName}>
-                <img src={`${base}/examples/${encodeURIComponent(e.fileName)}`} alt={`Example image ${e.imageId}`} width={e.width || 512} height={e.height || 512} loading="lazy" />
+                <img src={`/api/competitions/${c.slug}/examples/${encodeURIComponent(e.fileName)}`} alt={`Example image ${e.imageId}`} width={e.width || 512} height={e.height || 512} loading="lazy" />
                 <figcaption>
                   <code className="muted">{e.imageId}</code>
                   <br />“{e.prompt}”
