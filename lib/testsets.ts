@@ -15,10 +15,14 @@ import { readFile, stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import sharp from 'sharp'
 import { db as defaultDb, type Competition, type Db, type Job, type TestSetVersion } from './db.ts'
-import { storage as defaultStorage, type Storage } from './storage.ts'
+import { storage as defaultStorage, StorageLimitError, type Storage } from './storage.ts'
 import { queue as defaultQueue } from './queue/index.ts'
 import type { Queue } from './queue/types.ts'
-import { conflict, notFound } from './http.ts'
+import { z } from 'zod'
+import { config } from './config.ts'
+import { ApiError, badRequest, conflict, notFound } from './http.ts'
+import { boundaryOf, MultipartError, readMultipart, readTextPart } from './multipart.ts'
+import { webStreamChunks } from './uploads.ts'
 import { invalidateLeaderboard } from './leaderboard.ts'
 import { JOB_FOR_KIND } from './submissions.ts'
 import { now } from './clock.ts'
@@ -251,10 +255,15 @@ export async function processTestSet(versionId: string, options: ProcessOptions 
       isPublic: publicIds.has(m.id),
       fileKey: `${imagesPrefix}${m.fileName}`,
     }))
-    const ready = await db.$transaction(async (tx) => {
+    // Ready and (for the first version, or when asked) active in one step, so a ready version
+    // of a competition without an active one is never observed.
+    const { ready, activated } = await db.$transaction(async (tx) => {
       await tx.testImage.deleteMany({ where: { testSetId: versionId } })
       for (let i = 0; i < rows.length; i += 1000) await tx.testImage.createMany({ data: rows.slice(i, i + 1000) })
-      return tx.testSetVersion.update({
+      const competition = await tx.competition.findUnique({ where: { id: version.competitionId }, select: { activeTestSetId: true } })
+      const activate = options.activate === true || !competition?.activeTestSetId
+      if (activate) await tx.competition.update({ where: { id: version.competitionId }, data: { activeTestSetId: versionId } })
+      const updated = await tx.testSetVersion.update({
         where: { id: versionId },
         data: {
           status: 'ready',
@@ -266,16 +275,13 @@ export async function processTestSet(versionId: string, options: ProcessOptions 
           promptsKey,
           imagesPrefix,
           sampleKey: testSetKeys.sample(versionId),
+          ...(activate ? { activatedAt: now() } : {}),
         },
       })
+      return { ready: updated, activated: activate }
     })
-    await report(1, `ready: ${ids.length} images, ${publicIds.size} public`)
-
-    const competition = await db.competition.findUnique({ where: { id: version.competitionId }, select: { activeTestSetId: true } })
-    if (options.activate || !competition?.activeTestSetId) {
-      await activateTestSet(versionId, d)
-      return (await db.testSetVersion.findUnique({ where: { id: versionId } })) ?? ready
-    }
+    if (activated) await enqueueRescore(ready, d)
+    await report(1, `ready: ${ids.length} images, ${publicIds.size} public${activated ? ', active' : ''}`)
     return ready
   } catch (err) {
     const message = isTestSetInputError(err) ? err.message : err instanceof Error ? err.message : String(err)
@@ -389,7 +395,7 @@ export interface Activation {
  * submission against it. Scores against earlier versions stay (SubmissionScore history).
  */
 export async function activateTestSet(versionId: string, d: TestSetDeps = {}): Promise<Activation> {
-  const { db, queue } = deps(d)
+  const { db } = deps(d)
   const version = await db.testSetVersion.findUnique({ where: { id: versionId } })
   if (!version) throw notFound(`No test-set version ${versionId}`)
   if (version.status !== 'ready') throw conflict(`Version ${version.version} is ${version.status}; only a ready version can be activated`, 'testset_not_ready')
@@ -398,9 +404,13 @@ export async function activateTestSet(versionId: string, d: TestSetDeps = {}): P
     db.competition.update({ where: { id: version.competitionId }, data: { activeTestSetId: version.id } }),
     db.testSetVersion.update({ where: { id: version.id }, data: { activatedAt: t } }),
   ])
+  return { version: activated, job: await enqueueRescore(activated, d) }
+}
+
+/** Queues the 'rescore-competition' job of a version that has just become active. */
+async function enqueueRescore(version: TestSetVersion, d: TestSetDeps): Promise<Job> {
   const payload: RescorePayload = { competitionId: version.competitionId, testSetId: version.id }
-  const job = await queue().enqueue('rescore-competition', payload, { competitionId: version.competitionId })
-  return { version: activated, job }
+  return deps(d).queue().enqueue('rescore-competition', payload, { competitionId: version.competitionId })
 }
 
 export async function activateTestSetByNumber(competitionSlug: string, versionNumber: number, d: TestSetDeps = {}): Promise<Activation> {
@@ -613,3 +623,71 @@ export async function saveExamples(competitionId: string, examples: readonly { i
   return out
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// the organizer upload (POST /api/competitions/:slug/testsets)
+
+const PROMPTS_LIMIT_BYTES = 64 * 1024 * 1024
+
+const uploadFieldsSchema = z.object({
+  publicFraction: z.coerce.number().min(0).max(1).optional(),
+  seed: z.coerce.number().int().min(0).max(MAX_SEED).optional(),
+  note: z.string().max(1000).optional(),
+  activate: z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off']).transform((v) => ['1', 'true', 'yes', 'on'].includes(v)).optional(),
+})
+
+export interface UploadedTestSet {
+  testSet: TestSetView
+  jobId: string
+}
+
+/**
+ * Receives a multipart form with the files `images` (a .zip) and `prompts` (the imgId,prompt CSV),
+ * plus optional fields (or query parameters) publicFraction, seed, note, activate. Both files are
+ * streamed to storage as they arrive, the prompts are checked at once (a bad CSV is a 400 with its
+ * line), and the rest of the import runs as an 'import-testset' job.
+ */
+export async function uploadTestSet(competition: Competition, createdBy: { id: string }, request: Request, d: TestSetDeps = {}): Promise<UploadedTestSet> {
+  const { db, storage } = deps(d)
+  const boundary = boundaryOf(request.headers.get('content-type'))
+  if (!boundary || !request.body) throw badRequest('Send a multipart form with the files images (a .zip of the images) and prompts (the imgId,prompt CSV)', 'no_file')
+  const fields: Record<string, string> = Object.fromEntries(new URL(request.url).searchParams.entries())
+  const early = uploadFieldsSchema.parse(fields)
+  const version = await createTestSetVersion(competition, { publicFraction: early.publicFraction, seed: early.seed, note: early.note, createdById: createdBy.id }, d)
+  const got = { images: false, prompts: false }
+  try {
+    for await (const part of readMultipart(webStreamChunks(request.body), boundary)) {
+      if (part.name === 'images' && part.fileName !== undefined) {
+        await storage.put(testSetKeys.uploadZip(version.id), part.body, { limitBytes: config().uploadLimitBytes })
+        got.images = true
+      } else if (part.name === 'prompts' && part.fileName !== undefined) {
+        await storage.put(testSetKeys.prompts(version.id), part.body, { limitBytes: PROMPTS_LIMIT_BYTES })
+        got.prompts = true
+      } else if (part.fileName !== undefined) {
+        throw badRequest(`Unexpected file field '${part.name}': send images (a .zip) and prompts (a .csv)`, 'bad_multipart')
+      } else {
+        fields[part.name] = await readTextPart(part.body)
+      }
+    }
+    if (!got.images || !got.prompts) throw badRequest(`The form lacks the file ${!got.images ? 'images (a .zip of the images)' : 'prompts (the imgId,prompt CSV)'}`, 'no_file')
+    parsePromptsCsv((await storage.readBuffer(testSetKeys.prompts(version.id))).toString('utf8'), 'prompts.csv')
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    await failTestSetVersion(version.id, `upload failed: ${message}`, d)
+    if (err instanceof StorageLimitError || (err instanceof Error && err.name === 'StorageLimitError')) throw new ApiError(413, 'too_large', message)
+    if (err instanceof MultipartError) throw badRequest(message, 'bad_multipart')
+    if (isTestSetInputError(err)) throw badRequest(message, 'invalid_testset')
+    throw err
+  }
+  const late = uploadFieldsSchema.parse(fields)
+  const updated = await db.testSetVersion.update({
+    where: { id: version.id },
+    data: {
+      ...(late.publicFraction !== undefined ? { publicFraction: late.publicFraction } : {}),
+      ...(late.seed !== undefined ? { seed: late.seed } : {}),
+      ...(late.note !== undefined ? { note: late.note } : {}),
+    },
+  })
+  const job = await enqueueTestSetImport(updated, { activate: late.activate ?? false }, d)
+  return { testSet: testSetView(updated, competition.activeTestSetId, job), jobId: job.id }
+}

@@ -39,7 +39,7 @@ forEachDatabase((t) => {
     const scored1 = await waitFor('scoring against v1', async () => {
       const s = await app.db.submission.findUniqueOrThrow({ where: { id: sub.id } })
       return s.status === 'scored' && s.testSetId === v1.id ? s : null
-    })
+    }, 60_000)
     expect(scored1.score).toBeCloseTo(1, 6)
 
     // v2 is not active until activated; activation rescoring through the queue.
@@ -50,7 +50,7 @@ forEachDatabase((t) => {
     const scored2 = await waitFor('rescoring against v2', async () => {
       const s = await app.db.submission.findUniqueOrThrow({ where: { id: sub.id } })
       return s.testSetId === v2.id && s.status === 'scored' ? s : null
-    })
+    }, 60_000)
     expect(scored2.score).toBeLessThan(0.5)
     const history = await app.db.submissionScore.findMany({ where: { submissionId: sub.id }, orderBy: { createdAt: 'asc' } })
     expect(history.map((h) => h.testSetId)).toEqual([v1.id, v2.id])
@@ -63,7 +63,7 @@ forEachDatabase((t) => {
     const back = await waitFor('re-activation of v1', async () => {
       const s = await app.db.submission.findUniqueOrThrow({ where: { id: sub.id } })
       return s.testSetId === v1.id ? s : null
-    })
+    }, 60_000)
     expect(back.score).toBeCloseTo(1, 6)
     expect(await app.db.job.count({ where: { submissionId: sub.id } })).toBe(jobsBefore)
     expect(await app.db.submissionScore.count({ where: { submissionId: sub.id } })).toBe(2)

@@ -1,0 +1,22 @@
+import { Readable } from 'node:stream'
+import { handle, notFound, type RouteContext } from '@/lib/http'
+import { requireCompetition } from '@/lib/competition-admin'
+import { listExamples } from '@/lib/testsets'
+import { storage } from '@/lib/storage'
+
+export const dynamic = 'force-dynamic'
+
+const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' }
+
+/** Public: one example image (only files listed in the manifest are served). */
+export async function GET(_request: Request, ctx: RouteContext<{ slug: string; file: string }>): Promise<Response> {
+  return handle(async () => {
+    const { slug, file } = await ctx.params
+    const competition = await requireCompetition(slug)
+    const example = (await listExamples(competition.id)).find((e) => e.fileName === file)
+    if (!example) throw notFound(`No example image '${file}'`)
+    const type = TYPES[file.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream'
+    const stream = Readable.toWeb(await storage().read(example.fileKey)) as ReadableStream<Uint8Array>
+    return new Response(stream, { headers: { 'content-type': type, 'cache-control': 'public, max-age=3600' } })
+  })
+}

@@ -1,0 +1,23 @@
+import { handle, json, type RouteContext } from '@/lib/http'
+import { requireCompetition } from '@/lib/competition-admin'
+import { listExamples } from '@/lib/testsets'
+
+export const dynamic = 'force-dynamic'
+
+/** Public: example images with their prompts for the data page (not part of any test set). */
+export async function GET(_request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
+  return handle(async () => {
+    const { slug } = await ctx.params
+    const competition = await requireCompetition(slug)
+    const examples = await listExamples(competition.id)
+    return json({
+      examples: examples.map((e) => ({
+        imageId: e.imageId,
+        prompt: e.prompt,
+        width: e.width,
+        height: e.height,
+        url: `/api/competitions/${encodeURIComponent(slug)}/examples/${encodeURIComponent(e.fileName)}`,
+      })),
+    })
+  })
+}
