@@ -120,11 +120,16 @@ async function finalCandidates(competitionId: string, limit: number): Promise<Fi
 }
 
 async function teamNames(competitionId: string): Promise<Map<string, { name: string; members: string[] }>> {
-  const teams = await db().team.findMany({
-    where: { competitionId },
-    select: { id: true, name: true, members: { select: { user: { select: { name: true } } }, orderBy: { joinedAt: 'asc' } } },
-  })
-  return new Map(teams.map((t) => [t.id, { name: t.name, members: t.members.map((m) => m.user.name) }]))
+  // Flat queries: a nested include would send every team id as a bound variable, which SQLite caps.
+  const [teams, members] = await Promise.all([
+    db().team.findMany({ where: { competitionId }, select: { id: true, name: true } }),
+    db().$queryRaw<{ teamId: string; name: string }[]>`
+      SELECT m."teamId", u."name" FROM "TeamMember" m JOIN "User" u ON u."id" = m."userId"
+      WHERE m."competitionId" = ${competitionId} ORDER BY m."joinedAt" ASC, m."id" ASC`,
+  ])
+  const out = new Map(teams.map((t) => [t.id, { name: t.name, members: [] as string[] }]))
+  for (const m of members) out.get(m.teamId)?.members.push(m.name)
+  return out
 }
 
 async function baselines(competitionId: string, type: LeaderboardType): Promise<BaselineRow[]> {
