@@ -1,0 +1,13 @@
+import { requireCompetition } from '@/lib/competition-admin'
+import { rescoreCompetition } from '@/lib/submissions'
+import { forbidden } from '@/lib/http'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(request, '/organizer', async ({ field, user }) => {
+    if (user?.role !== 'organizer') throw forbidden('Only organizers may do this')
+    const c = await requireCompetition(field('slug'))
+    const { queued } = await rescoreCompetition(c)
+    return redirectTo(request, `/organizer/${c.slug}`, { notice: `${queued} submission(s) queued for rescoring.` })
+  })
+}

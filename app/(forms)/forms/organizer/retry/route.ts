@@ -1,0 +1,11 @@
+import { retryJob } from '@/lib/queue'
+import { conflict, forbidden } from '@/lib/http'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(request, '/organizer/jobs', async ({ field, user, returnTo }) => {
+    if (user?.role !== 'organizer') throw forbidden('Only organizers may do this')
+    if (!(await retryJob(field('id')))) throw conflict('Only failed jobs can be retried')
+    return redirectTo(request, returnTo('/organizer/jobs'), { notice: 'Job queued again.' })
+  })
+}

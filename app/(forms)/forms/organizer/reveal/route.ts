@@ -1,0 +1,11 @@
+import { revealPrivateLeaderboard } from '@/lib/competition-admin'
+import { forbidden } from '@/lib/http'
+import { handleForm, redirectTo } from '@/lib/views/forms'
+
+export async function POST(request: Request): Promise<Response> {
+  return handleForm(request, '/organizer', async ({ field, user }) => {
+    if (user?.role !== 'organizer') throw forbidden('Only organizers may do this')
+    const c = await revealPrivateLeaderboard(field('slug'))
+    return redirectTo(request, `/organizer/${c.slug}`, { notice: 'The private leaderboard is now public.' })
+  })
+}

@@ -1,0 +1,112 @@
+'use client'
+import { useRouter } from 'next/navigation'
+import { useState, type FormEvent } from 'react'
+
+type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'done'; version: number | null } | { kind: 'error'; message: string }
+
+/**
+ * Organizer: uploads a new test-set version (images .zip + prompts CSV) to the REST API with
+ * upload progress; the page then shows the import (embedding) progress of the version.
+ */
+export function TestSetUpload({ slug, publicFraction }: { slug: string; publicFraction: number }) {
+  const router = useRouter()
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' })
+
+  function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault()
+    const form = e.currentTarget
+    const data = new FormData(form)
+    // Text fields first, then the small CSV, then the zip: the server reads the stream in order.
+    const body = new FormData()
+    for (const name of ['publicFraction', 'seed', 'note']) {
+      const v = data.get(name)
+      if (typeof v === 'string' && v !== '') body.set(name, v)
+    }
+    if (data.get('activate') === 'on') body.set('activate', 'true')
+    const prompts = data.get('prompts')
+    const images = data.get('images')
+    if (!(prompts instanceof File) || !(images instanceof File) || prompts.size === 0 || images.size === 0) {
+      setPhase({ kind: 'error', message: 'Choose both files: the images (.zip) and the prompts CSV.' })
+      return
+    }
+    body.set('prompts', prompts, prompts.name)
+    body.set('images', images, images.name)
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/api/competitions/${encodeURIComponent(slug)}/testsets`)
+    xhr.setRequestHeader('accept', 'application/json')
+    xhr.upload.onprogress = (ev) => setPhase({ kind: 'uploading', loaded: ev.loaded, total: ev.lengthComputable ? ev.total : prompts.size + images.size })
+    xhr.onerror = () => setPhase({ kind: 'error', message: 'The upload was interrupted (network error).' })
+    xhr.onload = () => {
+      let parsed: unknown = null
+      try {
+        parsed = JSON.parse(xhr.responseText)
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        const v = (parsed as { testSet?: { version?: number }; version?: { version?: number } } | null) ?? null
+        setPhase({ kind: 'done', version: v?.testSet?.version ?? v?.version?.version ?? null })
+        form.reset()
+        router.refresh()
+      } else {
+        const msg = (parsed as { error?: { message?: string } } | null)?.error?.message
+        setPhase({ kind: 'error', message: msg ?? `Upload failed (HTTP ${xhr.status})` })
+        router.refresh()
+      }
+    }
+    setPhase({ kind: 'uploading', loaded: 0, total: prompts.size + images.size })
+    xhr.send(body)
+  }
+
+  const uploading = phase.kind === 'uploading'
+  return (
+    <form method="post" action={`/api/competitions/${slug}/testsets`} encType="multipart/form-data" onSubmit={onSubmit}>
+      <div className="form-grid">
+        <div>
+          <label htmlFor="ts-images">Images (.zip)</label>
+          <input id="ts-images" name="images" type="file" accept=".zip,application/zip" required />
+        </div>
+        <div>
+          <label htmlFor="ts-prompts">Prompts CSV (imgId,prompt)</label>
+          <input id="ts-prompts" name="prompts" type="file" accept=".csv,text/csv" required />
+        </div>
+        <div>
+          <label htmlFor="ts-fraction">Public fraction</label>
+          <input id="ts-fraction" name="publicFraction" type="number" step="0.01" min="0.01" max="0.99" defaultValue={publicFraction} />
+        </div>
+        <div>
+          <label htmlFor="ts-seed">Split seed (optional)</label>
+          <input id="ts-seed" name="seed" type="number" min="0" step="1" placeholder="random" />
+        </div>
+      </div>
+      <label htmlFor="ts-note">Note</label>
+      <input id="ts-note" name="note" maxLength={500} placeholder="e.g. fixed duplicate prompts" />
+      <label style={{ fontWeight: 400 }}>
+        <input type="checkbox" name="activate" style={{ width: 'auto', marginRight: '0.4rem' }} />
+        Activate when ready (then every submission is rescored)
+      </label>
+      <div className="actions">
+        <button type="submit" disabled={uploading}>
+          {uploading ? 'Uploading…' : 'Upload test set'}
+        </button>
+      </div>
+      <div className="upload-status" aria-live="polite" style={{ minHeight: '3.5rem' }}>
+        {phase.kind === 'uploading' && (
+          <>
+            <label htmlFor="ts-progress">Uploading files</label>
+            <div className="progress-row">
+              <progress id="ts-progress" max={phase.total || 1} value={phase.loaded} />
+              <span className="pct">{Math.round((phase.total ? phase.loaded / phase.total : 0) * 100)}%</span>
+            </div>
+          </>
+        )}
+        {phase.kind === 'done' && <p className="flash flash-notice">Uploaded{phase.version ? ` as version ${phase.version}` : ''}; embedding the prompts now (see below).</p>}
+        {phase.kind === 'error' && (
+          <p className="flash flash-error" role="alert">
+            {phase.message}
+          </p>
+        )}
+      </div>
+    </form>
+  )
+}

@@ -1,0 +1,191 @@
+import type { Metadata } from 'next'
+import { notFound } from 'next/navigation'
+import { db } from '@/lib/db'
+import { phaseOf } from '@/lib/competitions'
+import { listTestSets } from '@/lib/testsets'
+import { currentOrganizer, jobsFor, listTeams, rescoreProgress } from '@/lib/views/organizer'
+import { Flash, type SearchParams } from '@/app/components/Flash'
+import { AutoRefresh } from '@/app/components/AutoRefresh'
+import { TestSetUpload } from '@/app/components/TestSetUpload'
+import { fmtDate } from '@/app/components/format'
+import { CompetitionForm } from '../CompetitionForm'
+import { ConsoleNav, Denied } from '../Denied'
+import { JobsTable } from '../JobsTable'
+
+export const dynamic = 'force-dynamic'
+export const metadata: Metadata = { title: 'Manage competition' }
+
+export default async function ManageCompetition({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: SearchParams }) {
+  const { slug } = await params
+  const sp = await searchParams
+  const here = `/organizer/${slug}`
+  const { user, allowed } = await currentOrganizer()
+  if (!allowed) return <Denied signedIn={user !== null} returnTo={here} />
+  const c = await db().competition.findUnique({ where: { slug } })
+  if (!c) notFound()
+  const now = new Date()
+  const [testSets, rescore, teams, jobs] = await Promise.all([listTestSets(slug), rescoreProgress(c), listTeams(c.id, 200), jobsFor({ competitionId: c.id, limit: 30 })])
+  const processing = testSets.some((v) => v.status === 'processing')
+  const rescoring = rescore !== null && (rescore.job.status === 'queued' || rescore.job.status === 'running' || rescore.finished < rescore.total)
+  const phase = phaseOf(c, now)
+  return (
+    <>
+      <p>
+        <a href="/organizer">← Organizer console</a>
+      </p>
+      <h1>{c.title}</h1>
+      <ConsoleNav current="home" />
+      <AutoRefresh active={processing || rescoring} ms={1500} />
+      <Flash error={sp.error} notice={sp.notice} />
+      <p>
+        <span className={`badge ${phase}`}>{phase}</span> · <a href={`/competitions/${c.slug}`}>participant view</a> ·{' '}
+        <a href={`/competitions/${c.slug}/leaderboard?type=private`}>private leaderboard</a>
+      </p>
+
+      <section className="card" aria-labelledby="ts-h">
+        <h2 id="ts-h">Test sets</h2>
+        {testSets.length === 0 ? (
+          <p className="muted">No test set yet: participants cannot be scored until one is active.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <caption className="sr-only">Test-set versions, newest first</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Version</th>
+                  <th scope="col">Status</th>
+                  <th className="num" scope="col">Images</th>
+                  <th className="num" scope="col">Public</th>
+                  <th scope="col">Created</th>
+                  <th scope="col">Action</th>
+                </tr>
+              </thead>
+              <tbody>
+                {testSets.map((v) => (
+                  <tr key={v.id} className={v.active ? 'me' : undefined}>
+                    <td>
+                      v{v.version} {v.active && <strong>(active)</strong>}
+                      {v.note && <div className="muted">{v.note}</div>}
+                    </td>
+                    <td style={{ minWidth: '14rem' }}>
+                      <span className={`badge ${v.status === 'ready' ? 'scored' : v.status === 'processing' ? 'running' : 'failed'}`}>{v.status}</span>
+                      {v.status === 'processing' && (
+                        <>
+                          <div className="progress-row">
+                            <progress max={1} value={v.progress ?? 0} aria-label={`Import progress of version ${v.version}`} />
+                            <span className="pct">{Math.round((v.progress ?? 0) * 100)}%</span>
+                          </div>
+                          <div className="muted">{v.message ?? 'waiting for a worker'}</div>
+                        </>
+                      )}
+                      {v.error && <pre className="log error">{v.error}</pre>}
+                    </td>
+                    <td className="num">{v.imageCount}</td>
+                    <td className="num">
+                      {v.publicCount} ({Math.round(v.publicFraction * 100)}%)
+                    </td>
+                    <td>
+                      {fmtDate(v.createdAt)}
+                      <div className="muted">seed {v.seed}</div>
+                    </td>
+                    <td>
+                      {v.status === 'ready' && !v.active && (
+                        <form method="post" action="/forms/organizer/activate">
+                          <input type="hidden" name="slug" value={c.slug} />
+                          <input type="hidden" name="version" value={v.version} />
+                          <input type="hidden" name="returnTo" value={here} />
+                          <button type="submit" className="small">
+                            Activate v{v.version}
+                          </button>
+                        </form>
+                      )}
+                      {v.active && v.activatedAt && <span className="muted">since {fmtDate(v.activatedAt)}</span>}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {rescore && (
+          <div aria-live="polite" style={{ marginTop: '1rem' }}>
+            <h3 style={{ marginBottom: '0.25rem' }}>Rescoring</h3>
+            <p className="muted" style={{ margin: 0 }}>
+              Started {fmtDate(rescore.job.createdAt)}; rescoring job <span className={`badge ${rescore.job.status === 'done' ? 'scored' : rescore.job.status}`}>{rescore.job.status}</span>
+              {rescore.job.message && ` — ${rescore.job.message}`}
+            </p>
+            <div className="progress-row">
+              <progress max={Math.max(1, rescore.total)} value={rescore.total === 0 ? (rescore.job.status === 'done' ? 1 : 0) : rescore.finished} aria-label="Rescoring progress" />
+              <span className="pct">
+                {rescore.finished}/{rescore.total}
+              </span>
+            </div>
+            <p className="muted" style={{ margin: 0 }}>
+              {rescore.counts.queued} queued · {rescore.counts.running} running · {rescore.counts.done} done ·{' '}
+              <span className={rescore.counts.failed > 0 ? 'error' : undefined}>{rescore.counts.failed} failed</span>
+            </p>
+          </div>
+        )}
+        <h3>Upload a new version</h3>
+        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} />
+      </section>
+
+      <section className="card" aria-labelledby="reveal-h">
+        <h2 id="reveal-h">Private leaderboard</h2>
+        {c.privateRevealedAt ? (
+          <p>Revealed {fmtDate(c.privateRevealedAt)}: everyone sees the private leaderboard and private scores.</p>
+        ) : now < c.deadline ? (
+          <p className="muted">Can be revealed after the deadline ({fmtDate(c.deadline)}).</p>
+        ) : (
+          <form method="post" action="/forms/organizer/reveal">
+            <input type="hidden" name="slug" value={c.slug} />
+            <input type="hidden" name="returnTo" value={here} />
+            <p>The competition is over. Revealing shows the private leaderboard and private scores to everyone; it cannot be undone.</p>
+            <button type="submit">Reveal private leaderboard</button>
+          </form>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="edit-h">
+        <h2 id="edit-h">Settings</h2>
+        <CompetitionForm competition={c} />
+      </section>
+
+      <section className="card" aria-labelledby="teams-h">
+        <h2 id="teams-h">Teams ({teams.total})</h2>
+        {teams.rows.length === 0 ? (
+          <p className="muted">No teams yet.</p>
+        ) : (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Team</th>
+                  <th scope="col">Members</th>
+                  <th className="num" scope="col">Submissions</th>
+                  <th scope="col">Created</th>
+                </tr>
+              </thead>
+              <tbody>
+                {teams.rows.map((t) => (
+                  <tr key={t.id}>
+                    <td>{t.name}</td>
+                    <td>{t.members.join(', ')}</td>
+                    <td className="num">{t.submissions}</td>
+                    <td>{fmtDate(t.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {teams.rows.length < teams.total && <p className="muted">First {teams.rows.length} of {teams.total} teams.</p>}
+          </div>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="jobs-h">
+        <h2 id="jobs-h">Recent jobs</h2>
+        <JobsTable jobs={jobs} returnTo={here} />
+      </section>
+    </>
+  )
+}
