@@ -172,6 +172,61 @@ export function openApiDocument(): Json {
           },
         ),
       },
+      '/api/competitions/{slug}/sample-submission': {
+        parameters: [slug],
+        get: op("The active test set's sample_submission.csv (a constant prediction)", { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, '404': err('No active test set') }, { security: [] }),
+      },
+      '/api/competitions/{slug}/examples': {
+        parameters: [slug],
+        get: op('Example images with their prompts (not part of any test set)', { '200': ok('Examples'), '404': err('Unknown slug') }, { security: [] }),
+      },
+      '/api/competitions/{slug}/examples/{file}': {
+        parameters: [slug, { name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
+        get: op('One example image', { '200': { description: 'Image', content: { 'image/*': { schema: { type: 'string', contentMediaType: 'image/*' } } } }, '404': err('Unknown file') }, { security: [] }),
+      },
+      '/api/competitions/{slug}/testsets': {
+        parameters: [slug],
+        get: op('Test-set versions, newest first, with status and import progress (organizer)', { '200': ok('Versions'), ...organizerErrors }),
+        post: op(
+          'Upload a new test-set version: multipart `images` (.zip) and `prompts` (imgId,prompt CSV); imported by a job (organizer)',
+          { '202': ok('Import queued'), '400': err('Bad upload'), ...organizerErrors },
+          {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    required: ['images', 'prompts'],
+                    properties: { images: { type: 'string', contentMediaType: 'application/zip' }, prompts: { type: 'string', contentMediaType: 'text/csv' }, publicFraction: { type: 'number' }, seed: { type: 'integer' }, note: { type: 'string' }, activate: { type: 'boolean' } },
+                  },
+                },
+              },
+            },
+          },
+        ),
+      },
+      '/api/competitions/{slug}/testsets/{version}/activate': {
+        parameters: [slug, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
+        post: op('Activate a test-set version and queue the rescoring of every submission (organizer)', { '202': ok('Activated'), '404': err('Unknown version'), '409': err('Version not ready'), ...organizerErrors }),
+      },
+      '/api/competitions/{slug}/model-submissions': {
+        parameters: [slug],
+        post: op(
+          'Submit an ONNX model with its manifest; streamed, checked against the manifest, then queued to run on the hidden images',
+          { '201': ok('Queued', { type: 'object', properties: { submission: ref('Submission'), quota: ref('Quota') } }), '400': err('Bad upload or invalid_model'), '403': err('Not joined'), '413': err('Too large'), '429': err('Daily limit reached'), ...authErrors },
+          {
+            requestBody: {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: { type: 'object', required: ['model', 'manifest'], properties: { model: { type: 'string', contentMediaType: 'application/octet-stream' }, manifest: { type: 'string', description: 'JSON text or a small JSON file' }, description: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        ),
+      },
       '/api/competitions/{slug}/reveal': { parameters: [slug], post: op('Reveal the private leaderboard (organizer, after the deadline)', { '200': ok('Revealed'), '409': err('Before the deadline'), ...organizerErrors }) },
       '/api/competitions/{slug}/rescore': { parameters: [slug], post: op('Queue every scored submission for rescoring (organizer)', { '202': ok('Queued', { type: 'object', properties: { queued: { type: 'integer' } } }), '409': err('No active test set'), ...organizerErrors }) },
     },
