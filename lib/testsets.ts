@@ -553,7 +553,10 @@ export async function listTestSets(competitionSlug: string, d: TestSetDeps = {})
     const id = payloadVersionId(job)
     if (id && !jobByVersion.has(id)) jobByVersion.set(id, job)
   }
-  return versions.map((v) => testSetView(v, competition.activeTestSetId, jobByVersion.get(v.id)))
+  // Read the pointer after the versions: a version that reads as ready was activated (or not) in
+  // the same transaction, so this read sees its activation.
+  const pointer = await db.competition.findUnique({ where: { id: competition.id }, select: { activeTestSetId: true } })
+  return versions.map((v) => testSetView(v, pointer?.activeTestSetId ?? null, jobByVersion.get(v.id)))
 }
 
 export interface SampleSubmission {
