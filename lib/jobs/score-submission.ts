@@ -6,10 +6,10 @@ import { decodeTruth, readTruthFile } from '../../scoring/truth-file.ts'
 import type { Truth } from '../../scoring/truth.ts'
 import { db, type TestSetVersion } from '../db.ts'
 import { now } from '../clock.ts'
-import { invalidateLeaderboard } from '../leaderboard.ts'
 import { PermanentJobError, type JobContext } from '../queue/types.ts'
 import { storage } from '../storage.ts'
 import { scorePromptSubmission } from './prompt-scoring.ts'
+import { recordScore } from './record-score.ts'
 
 const payloadSchema = z.object({ submissionId: z.string().min(1) })
 
@@ -32,13 +32,6 @@ export function loadTruth(testSet: Pick<TestSetVersion, 'id' | 'truthKey'>): Pro
     while (truthCache.size > 2) truthCache.delete(truthCache.keys().next().value as string)
   }
   return hit
-}
-
-/** `imageId,public,score` for every image; the API filters private rows for participants. */
-function perImageCsv(truth: Truth, perImage: Float64Array): string {
-  const lines = ['imageId,public,score']
-  for (let i = 0; i < truth.ids.length; i++) lines.push(`${truth.ids[i]},${truth.isPublic[i] ? 1 : 0},${perImage[i]}`)
-  return `${lines.join('\n')}\n`
 }
 
 export async function scoreSubmissionHandler(payload: unknown, ctx: JobContext): Promise<void> {
@@ -73,20 +66,5 @@ export async function scoreSubmissionHandler(payload: unknown, ctx: JobContext):
       : await scoreSubmission(source, truth, { onProgress, sizeHint: sub.fileSize })
   if (!result.ok) throw new PermanentJobError(result.error.message, { line: result.error.line })
 
-  await ctx.progress(0.96, 'saving scores')
-  const perImageKey = `scores/${sub.id}/${testSet.id}.csv`
-  await storage().put(perImageKey, Buffer.from(perImageCsv(truth, result.perImage)))
-  const scores = { publicScore: result.public, privateScore: result.private, score: result.score, perImageKey }
-  await ctx.complete(async (tx) => {
-    await tx.submission.update({
-      where: { id: sub.id },
-      data: { ...scores, status: 'scored', testSetId: testSet.id, scoredAt: now(), error: null, errorLine: null, progress: 1 },
-    })
-    await tx.submissionScore.upsert({
-      where: { submissionId_testSetId: { submissionId: sub.id, testSetId: testSet.id } },
-      create: { submissionId: sub.id, testSetId: testSet.id, ...scores },
-      update: { ...scores, error: null },
-    })
-  })
-  invalidateLeaderboard(sub.competitionId)
+  await recordScore(ctx, sub, testSet.id, truth, result)
 }
