@@ -20,7 +20,7 @@ const M = { top: 28, right: 16, bottom: 44, left: 56 }
  * Step lines over time (e.g. a team's best score so far), one colour per series, extended to
  * `until`. Server-rendered SVG with a title, description, axis labels and a legend.
  */
-export function LineChart({ id, title, series, yLabel, xLabel = 'Date (UTC)', until }: { id: string; title: string; series: LineSeries[]; yLabel: string; xLabel?: string; until?: number }) {
+export function LineChart({ id, title, series, yLabel, xLabel = 'Date (UTC)', from, until }: { id: string; title: string; series: LineSeries[]; yLabel: string; xLabel?: string; from?: number; until?: number }) {
   const all = series.flatMap((s) => s.points)
   if (all.length === 0) {
     return (
@@ -29,8 +29,10 @@ export function LineChart({ id, title, series, yLabel, xLabel = 'Date (UTC)', un
       </figure>
     )
   }
-  const t0 = Math.min(...all.map((p) => p.t))
-  const t1 = Math.max(until ?? 0, ...all.map((p) => p.t), t0 + DAY_MS)
+  const last = Math.max(...all.map((p) => p.t))
+  const end = Math.max(until ?? last, last)
+  const t0 = Math.min(from ?? Infinity, ...all.map((p) => p.t))
+  const t1 = Math.max(end, t0 + DAY_MS)
   const yTicks = niceTicks(Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y)))
   const y = linear([yTicks[0], yTicks[yTicks.length - 1]], [H - M.bottom, M.top])
   const x = linear([t0, t1], [M.left, W - M.right])
@@ -44,7 +46,7 @@ export function LineChart({ id, title, series, yLabel, xLabel = 'Date (UTC)', un
     sorted.forEach((p, i) => {
       d += i === 0 ? `M${x(p.t).toFixed(1)},${y(p.y).toFixed(1)}` : `H${x(p.t).toFixed(1)}V${y(p.y).toFixed(1)}`
     })
-    return `${d}H${x(t1).toFixed(1)}`
+    return `${d}H${x(end).toFixed(1)}`
   }
   const best = series.map((s) => Math.max(...s.points.map((p) => p.y)))
   return (

@@ -22,6 +22,7 @@ export default async function Charts({ params }: { params: Promise<{ slug: strin
           id="best-over-time"
           title="Best public score over time, top teams"
           yLabel="Best public score (mean cosine)"
+          from={c.startAt.getTime()}
           until={until}
           series={progress.map((p) => ({ name: p.teamName, points: p.points, highlight: p.teamId === team?.id }))}
         />
