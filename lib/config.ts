@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 
@@ -39,6 +40,12 @@ const schema = z.object({
   ARENA_DEMO: boolish.default(true),
   ARENA_UPLOAD_LIMIT_MB: z.coerce.number().positive().default(500),
   ARENA_MODEL_UPLOAD_LIMIT_MB: z.coerce.number().positive().default(1024),
+  /** Model submissions: wall-time cap for loading the model and embedding every hidden image. */
+  ARENA_MODEL_WALL_SECONDS: z.coerce.number().positive().default(1800),
+  /** Model submissions: resident-memory cap of the model runner process. */
+  ARENA_MODEL_MEMORY_MB: z.coerce.number().int().min(256).default(4096),
+  /** Model submissions: ONNX Runtime threads (default: up to 4 of the machine's cores). */
+  ARENA_MODEL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** How long a worker owns a running job before another may take it over. */
   ARENA_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).default(60),
   ARENA_SESSION_DAYS: z.coerce.number().int().min(1).default(30),
@@ -60,6 +67,9 @@ export interface Config {
   demo: boolean
   uploadLimitBytes: number
   modelUploadLimitBytes: number
+  modelWallTimeMs: number
+  modelMemoryMb: number
+  modelThreads: number
   jobLeaseMs: number
   sessionDays: number
   secureCookies: boolean
@@ -90,6 +100,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo: e.ARENA_DEMO,
     uploadLimitBytes: Math.round(e.ARENA_UPLOAD_LIMIT_MB * 1024 * 1024),
     modelUploadLimitBytes: Math.round(e.ARENA_MODEL_UPLOAD_LIMIT_MB * 1024 * 1024),
+    modelWallTimeMs: Math.round(e.ARENA_MODEL_WALL_SECONDS * 1000),
+    modelMemoryMb: e.ARENA_MODEL_MEMORY_MB,
+    modelThreads: e.ARENA_MODEL_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     jobLeaseMs: e.ARENA_JOB_LEASE_SECONDS * 1000,
     sessionDays: e.ARENA_SESSION_DAYS,
     secureCookies: e.ARENA_SECURE_COOKIES,

@@ -35,11 +35,11 @@ export interface Quota {
 }
 
 /** Submissions count against the day (UTC) they were made; failed ones are given back. */
-async function countToday(client: Pick<ReturnType<typeof db>, 'submission'>, teamId: string, at: Date): Promise<number> {
+export async function countToday(client: Pick<ReturnType<typeof db>, 'submission'>, teamId: string, at: Date): Promise<number> {
   return client.submission.count({ where: { teamId, createdAt: { gte: utcDayStart(at) }, status: { not: 'failed' } } })
 }
 
-function quotaOf(competition: Competition, used: number, at: Date): Quota {
+export function quotaOf(competition: Competition, used: number, at: Date): Quota {
   return {
     limit: competition.dailySubmissionLimit,
     used,
@@ -53,7 +53,7 @@ export async function teamQuota(competition: Competition, teamId: string): Promi
   return quotaOf(competition, await countToday(db(), teamId, t), t)
 }
 
-function dailyLimitError(q: Quota): ApiError {
+export function dailyLimitError(q: Quota): ApiError {
   return new ApiError(429, 'daily_limit', `Daily submission limit of ${q.limit} reached; next reset at ${isoSeconds(q.resetAt)}`, {
     remaining: 0,
     resetAt: isoSeconds(q.resetAt),
@@ -72,7 +72,7 @@ function kindOf(named: string | undefined, fileName: string): SubmissionKind {
   return fileName.toLowerCase().endsWith('.onnx') ? 'model' : 'csv'
 }
 
-function safeFileName(name: string): string {
+export function safeFileName(name: string): string {
   const base = path.posix.basename(name.replace(/\\/g, '/')).replace(/[^A-Za-z0-9._-]+/g, '_').slice(-120)
   return base === '' || base === '.' || base === '..' ? 'submission.csv' : base
 }
@@ -151,7 +151,12 @@ export async function createSubmission(user: User, competition: Competition, upl
 
   const preFields = upload.fields()
   const preKind = preFields.kind ? kindOf(preFields.kind, upload.fileName) : kindOf(undefined, upload.fileName)
-  const limitBytes = preKind === 'model' ? config().modelUploadLimitBytes : config().uploadLimitBytes
+  if (preKind === 'model') {
+    // Models need their manifest and a graph check before queuing: lib/model-submissions.ts.
+    const { createModelSubmission } = await import('./model-submissions.ts')
+    return createModelSubmission(user, competition, { fileName: upload.fileName, stream: upload.stream, fields: upload.fields })
+  }
+  const limitBytes = config().uploadLimitBytes
   const fileName = safeFileName(upload.fileName)
   const key = `submissions/${competition.id}/${randomUUID()}/${fileName}`
   let size: number

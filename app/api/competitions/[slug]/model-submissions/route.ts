@@ -1,0 +1,23 @@
+import { requireUser } from '@/lib/auth'
+import { requireCompetition } from '@/lib/competition-admin'
+import { handle, json, type RouteContext } from '@/lib/http'
+import { createModelSubmission, modelUploadFromRequest } from '@/lib/model-submissions'
+
+export const dynamic = 'force-dynamic'
+
+type Ctx = RouteContext<{ slug: string }>
+
+/**
+ * Model submission: a multipart form with `model` (the .onnx file, ≤ the model upload limit),
+ * `manifest` (JSON text or a small JSON file) and `description`. The model is streamed to
+ * storage and checked against its manifest before it is queued; a model that fails the check is
+ * answered with 400 `{error:{code:'invalid_model',message}}`.
+ */
+export async function POST(request: Request, ctx: Ctx): Promise<Response> {
+  return handle(async () => {
+    const user = await requireUser(request)
+    const competition = await requireCompetition((await ctx.params).slug)
+    const upload = await modelUploadFromRequest(request)
+    return json(await createModelSubmission(user, competition, upload), 201)
+  })
+}

@@ -1,0 +1,153 @@
+// The reference ensemble baseline of a competition (scoring/baseline): fitted on the visible data,
+// run on the hidden images, scored like any submission and shown on the leaderboard as the
+// baseline. It is a Submission with isBaseline = true, no team, kind 'model' and the fitted model
+// (plain JSON) as its file, so rescoring against a new test-set version reruns its predictions
+// ('run-model' hands baselines to predictBaselineSubmission below).
+//
+// Training data, in order: the folder given to `arena baseline run --train DIR`; the shared
+// visible data set ../shared/data/sd-github-mix when it is there; the competition's example images.
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import Papa from 'papaparse'
+import type { CvReport } from '../scoring/baseline/cv.ts'
+import { repoRoot } from './config.ts'
+import { db, type Competition, type Job, type Submission } from './db.ts'
+import { notFound } from './http.ts'
+import { queue } from './queue/index.ts'
+import { listExamples } from './testsets.ts'
+
+/** File name of every reference-baseline submission (with teamId null it marks one). */
+export const BASELINE_FILE_NAME = 'reference-baseline.json'
+export const BASELINE_NAME = 'Reference ensemble baseline'
+
+export const baselineKeys = {
+  model: (competitionId: string, runId: string) => `baselines/${competitionId}/${runId}/${BASELINE_FILE_NAME}`,
+}
+
+/** A reference-baseline submission, current or retired (a retired one has isBaseline = false). */
+export function isReferenceBaseline(s: Pick<Submission, 'teamId' | 'fileName' | 'fileKey'>): boolean {
+  return s.teamId === null && s.fileName === BASELINE_FILE_NAME && s.fileKey.startsWith('baselines/')
+}
+
+/** The queue payload of 'run-baseline'. */
+export interface RunBaselinePayload {
+  submissionId: string
+  /** A folder of visible images with prompts.csv, on the worker's disk; default: see defaultTrainDir. */
+  trainDir?: string
+}
+
+/** The shared visible data set next to the repository, when it is there. */
+export function defaultTrainDir(root: string = repoRoot): string | null {
+  const dir = path.resolve(root, '..', 'shared', 'data', 'sd-github-mix')
+  return existsSync(path.join(dir, 'prompts.csv')) ? dir : null
+}
+
+export interface TrainImage {
+  id: string
+  imagePath: string
+  prompt: string
+  /** Images sharing a prompt share a CV group (metadata.csv promptGroup, else the prompt). */
+  group?: string
+}
+
+export class TrainDataError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'TrainDataError'
+  }
+}
+
+function readCsv(text: string): Record<string, string>[] {
+  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' })
+  return parsed.data
+}
+
+const IMAGE_EXTS = ['.png', '.jpg', '.jpeg', '.webp']
+
+/**
+ * Reads a visible-data folder: `prompts.csv` (imgId,prompt,…), the images under `images/` (or
+ * the folder itself) named `<imgId>.<ext>`, and optionally `metadata.csv` (imgId,file,promptGroup)
+ * as in sd-github-mix (see its PROVENANCE.md).
+ */
+export async function readTrainDir(dir: string): Promise<TrainImage[]> {
+  const promptsPath = path.join(dir, 'prompts.csv')
+  if (!existsSync(promptsPath)) throw new TrainDataError(`${dir} has no prompts.csv (imgId,prompt)`)
+  const prompts = readCsv(await readFile(promptsPath, 'utf8'))
+  const meta = new Map<string, Record<string, string>>()
+  const metaPath = path.join(dir, 'metadata.csv')
+  if (existsSync(metaPath)) for (const r of readCsv(await readFile(metaPath, 'utf8'))) if (r.imgId) meta.set(r.imgId, r)
+  const out: TrainImage[] = []
+  for (const r of prompts) {
+    const id = r.imgId?.trim()
+    const prompt = r.prompt
+    if (!id || prompt === undefined) throw new TrainDataError(`${promptsPath}: expected the columns imgId,prompt`)
+    const m = meta.get(id)
+    const candidates = [
+      ...(m?.file ? [path.join(dir, m.file)] : []),
+      ...IMAGE_EXTS.flatMap((e) => [path.join(dir, 'images', `${id}${e}`), path.join(dir, `${id}${e}`)]),
+    ]
+    const imagePath = candidates.find((p) => existsSync(p))
+    if (!imagePath) throw new TrainDataError(`${dir}: no image for '${id}' (looked for images/${id}.png|jpg|jpeg|webp)`)
+    out.push({ id, imagePath, prompt, ...(m?.promptGroup ? { group: m.promptGroup } : {}) })
+  }
+  return out
+}
+
+/** The competition's example images (the data page's), as training data; paths are storage keys. */
+export async function exampleTrainImages(competitionId: string): Promise<(TrainImage & { fileKey: string })[]> {
+  const examples = await listExamples(competitionId)
+  return examples.map((e) => ({ id: e.imageId, imagePath: e.fileKey, fileKey: e.fileKey, prompt: e.prompt }))
+}
+
+/** One line for the leaderboard and the submission: members, weights, CV score, data. */
+export function describeBaseline(report: CvReport, trainImages: number, source: string): string {
+  const knn = report.members.find((m) => m.name === 'knn')
+  const prior = report.members.find((m) => m.name === 'mean-prior')
+  const w = (name: string) => (report.weights[name] ?? 0).toFixed(2)
+  return (
+    `${BASELINE_NAME}: kNN over image descriptors (k=${report.k}, weight ${w('knn')}` +
+    `${knn ? `, CV ${knn.cvScore.toFixed(4)}` : ''}) + mean prompt prior (weight ${w('mean-prior')}` +
+    `${prior ? `, CV ${prior.cvScore.toFixed(4)}` : ''}); ensemble CV ${report.ensemble.toFixed(4)} ` +
+    `(${report.folds}-fold grouped, seed ${report.seed}) on ${trainImages} visible images (${source}); image features on CPU`
+  )
+}
+
+export interface QueuedBaseline {
+  submission: Submission
+  job: Job
+}
+
+/**
+ * Queues a baseline run: a new baseline submission (queued) and its 'run-baseline' job. The
+ * previous baseline stays on the leaderboard until the new one is scored, then retires.
+ */
+export async function enqueueBaseline(competition: Pick<Competition, 'id'>, options: { trainDir?: string } = {}): Promise<QueuedBaseline> {
+  const trainDir = options.trainDir ? path.resolve(options.trainDir) : undefined
+  if (trainDir && !existsSync(path.join(trainDir, 'prompts.csv'))) throw new TrainDataError(`${trainDir} has no prompts.csv (imgId,prompt)`)
+  const submission = await db().submission.create({
+    data: {
+      competitionId: competition.id,
+      teamId: null,
+      userId: null,
+      kind: 'model',
+      isBaseline: true,
+      fileKey: baselineKeys.model(competition.id, randomUUID()),
+      fileName: BASELINE_FILE_NAME,
+      fileSize: 0,
+      description: `${BASELINE_NAME} (fitting)`,
+      status: 'queued',
+      provider: 'cpu',
+    },
+  })
+  const payload: RunBaselinePayload = { submissionId: submission.id, ...(trainDir ? { trainDir } : {}) }
+  const job = await queue().enqueue('run-baseline', payload, { submissionId: submission.id, competitionId: competition.id, maxAttempts: 2 })
+  return { submission, job }
+}
+
+export async function enqueueBaselineBySlug(slug: string, options: { trainDir?: string } = {}): Promise<QueuedBaseline> {
+  const competition = await db().competition.findUnique({ where: { slug } })
+  if (!competition) throw notFound(`No competition '${slug}'`)
+  return enqueueBaseline(competition, options)
+}
