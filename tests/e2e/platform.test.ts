@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { haveBrowser, haveKaggleSample, KAGGLE_SAMPLE, launchBrowser, newContext, screenshot, signUp, startPlatform, type Platform } from './harness'
 
 const ready = haveBrowser() && haveKaggleSample()
+// CI installs Chromium and has ../shared: there, a missing piece is a failure, not a skip.
+if (!ready && process.env.CI) throw new Error(`e2e prerequisites missing in CI: chromium ${haveBrowser() ? 'found' : 'missing'}, Kaggle sample ${haveKaggleSample() ? 'found' : 'missing'}`)
 const SLUG = 'e2e-sd-image-to-prompts'
 const organizer = { name: 'Olga Organizer', email: 'olga@example.org', password: 'organizer-pass-1' }
 const participant = { name: 'Pat Participant', email: 'pat@example.org', password: 'participant-pass-1' }
