@@ -13,6 +13,7 @@ import { workerCommand } from './worker.ts'
 import { scoreCommand } from './score.ts'
 import { testsetCommands } from './testset.ts'
 import { competitionsCreateCommand } from './competition-admin.ts'
+import { baselineRunCommand } from './baseline.ts'
 
 // Every sub-command, in the order `arena --help` lists them. Add one line per command file.
 export const commands: Command[] = [
@@ -31,4 +32,5 @@ export const commands: Command[] = [
   scoreCommand,
   ...testsetCommands,
   competitionsCreateCommand,
+  baselineRunCommand,
 ]
