@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { enqueueBaseline } from './baseline.ts'
 import { db, type Competition, type SubmissionKind } from './db.ts'
 import { findModelDir } from './models.ts'
 import { queue } from './queue/index.ts'
@@ -130,6 +131,9 @@ export async function seedDemo(options: SeedOptions = {}): Promise<boolean> {
     const examples = await renderDemoScenes(EXAMPLES, DEMO_SEED + 7, 'example')
     await saveExamples(competition.id, examples.map((e) => ({ imageId: e.id, prompt: e.prompt, fileName: `${e.id}.png`, bytes: e.png })))
     if (version.truthKey && version.sampleKey) await seedSubmissions(competition, scenes, version.truthKey, version.sampleKey, log)
+    // The reference baseline: fitted and scored by the workers, shown on the leaderboard as the baseline.
+    const baseline = await enqueueBaseline(competition)
+    log(`demo: reference baseline queued (job ${baseline.job.id})`)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -25,7 +25,7 @@ forEachDatabase((t) => {
     const subs = await waitFor(
       'the demo submissions to be scored',
       async () => {
-        const rows = await app.db.submission.findMany({ where: { competitionId: competition.id }, include: { team: true } })
+        const rows = await app.db.submission.findMany({ where: { competitionId: competition.id, isBaseline: false }, include: { team: true } })
         return rows.length === 4 && rows.every((r) => r.status === 'scored' || r.status === 'failed') ? rows : null
       },
       90_000,
@@ -36,8 +36,12 @@ forEachDatabase((t) => {
     expect(score['Pixel Poets']).toBeGreaterThan(score['Shape Spotters'])
     expect(score['Shape Spotters']).toBeGreaterThan(score['Constant Crew'])
 
+    // The reference baseline is queued with the demo (fitted and scored by the worker).
+    expect(await app.db.job.count({ where: { competitionId: competition.id, type: 'run-baseline' } })).toBe(1)
+    expect(await app.db.submission.count({ where: { competitionId: competition.id, isBaseline: true, teamId: null } })).toBe(1)
+
     // A second start seeds nothing more.
     expect(await seedDemo()).toBe(false)
-    expect(await app.db.submission.count({ where: { competitionId: competition.id } })).toBe(4)
+    expect(await app.db.submission.count({ where: { competitionId: competition.id } })).toBe(5)
   }, 180_000)
 })
