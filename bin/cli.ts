@@ -35,7 +35,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!found) {
     // A group word alone (`arena testset`) lists its sub-commands.
     const group = commands.filter((c) => c.path[0] === argv[0])
-    if (group.length > 0 && argv.length === 1) {
+    const asksHelp = argv.length === 1 || (argv.length === 2 && (argv[1] === '--help' || argv[1] === '-h'))
+    if (group.length > 0 && asksHelp) {
       console.log(group.map((c) => `  arena ${c.path.join(' ')}  ${c.summary}`).join('\n'))
       return 0
     }
