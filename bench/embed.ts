@@ -12,6 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Papa from 'papaparse'
 import { loadMiniLmEmbedder } from '../scoring/embed/index.ts'
+import { seededRandom } from '../scoring/random.ts'
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const PROMPTS_CSV = path.resolve(REPO, '..', 'shared', 'data', 'sd-github-mix', 'prompts.csv')
@@ -20,19 +21,9 @@ const N = Number(process.env.BENCH_EMBED_PROMPTS ?? 500)
 const BATCH_SIZES = (process.env.BENCH_EMBED_BATCHES ?? '1,8,16,32,64').split(',').map(Number)
 const RUNS = 3
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function loadPrompts(): { prompts: string[]; source: string } {
-  const rand = prng(42)
+  const rand = seededRandom(42)
   let base: string[]
   let source: string
   if (existsSync(PROMPTS_CSV)) {

@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { Unzip, UnzipInflate, UnzipPassThrough, type UnzipFile } from 'fflate'
 import type { Storage } from './storage.ts'
+import { seededRandom } from '../scoring/random.ts'
 
 /** A problem with the organizer's files; its message names the offending file, line or id. */
 export class TestSetInputError extends Error {
@@ -317,17 +318,6 @@ export async function stageImagesFromZip(source: AsyncIterable<Uint8Array>, stor
 // ---------------------------------------------------------------------------------------------
 // public/private split
 
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG; the same seed gives the same stream. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Exactly round(n·fraction) public images, chosen by a Fisher–Yates shuffle seeded with `seed`. */
 export function assignPublic(ids: readonly string[], fraction: number, seed: number): Set<string> {

@@ -5,18 +5,8 @@
  */
 import { combineMembers, knnFromRanked, meanPrior, rankNeighbours, repeatRow, type KnnIndex } from './members.ts'
 import { meanCosine, takeRows } from './vectors.ts'
+import { seededRandom } from '../random.ts'
 
-/** Deterministic PRNG (mulberry32) in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /**
  * Fold number (0..folds-1) for each row. Groups (sorted, then shuffled by `seed`) are dealt

@@ -5,7 +5,7 @@
  */
 export { BASELINE_FORMAT, embedTrainPrompts, fitBaseline, parseBaseline, predictBaseline, predictFromFeatures, serializeBaseline } from './baseline.ts'
 export type { BaselineModel, BaselineTrainItem, FitBaselineOptions, FitBaselineResult, ParseBaselineResult } from './baseline.ts'
-export { crossValidate, DEFAULT_GRID, groupFolds, seededRandom } from './cv.ts'
+export { crossValidate, DEFAULT_GRID, groupFolds } from './cv.ts'
 export type { CvGrid, CvInput, CvReport } from './cv.ts'
 export { FEATURE_DIM, FEATURE_NAME, featuresFromPixels, imageFeatureMatrix, imageFeatures } from './features.ts'
 export { combineMembers, knnFromRanked, knnPredict, meanPrior, rankNeighbours, repeatRow } from './members.ts'

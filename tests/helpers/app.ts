@@ -22,6 +22,7 @@ import { LocalStorage, type Storage } from '../../lib/storage.ts'
 import { buildTruth, type Truth } from '../../scoring/truth.ts'
 import { encodeTruth } from '../../scoring/truth-file.ts'
 import type { DatabaseHandle } from './databases.ts'
+import { seededRandom } from '../../scoring/random.ts'
 
 interface Holders {
   __arenaDb?: Db
@@ -88,17 +89,6 @@ export function uniqueSlug(prefix = 'c'): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 export interface SeededCompetition {
   id: string
@@ -119,7 +109,7 @@ export async function seedCompetition(
   const images = options.images ?? 6
   const publicCount = options.publicCount ?? Math.ceil(images / 2)
   const dim = 384
-  const rand = rng(options.seed ?? 7)
+  const rand = seededRandom(options.seed ?? 7)
   const ids = Array.from({ length: images }, (_, i) => `img${String(i).padStart(3, '0')}`)
   const vectors = new Float32Array(images * dim)
   for (let i = 0; i < images; i++) {
