@@ -20,10 +20,6 @@ export function cosineScores(pred: Float64Array, truth: Truth): Scores {
   const { dim, vectors, isPublic } = truth
   const count = truth.ids.length
   const perImage = new Float64Array(count)
-  let all = 0
-  let pub = 0
-  let pubN = 0
-  let priv = 0
   for (let i = 0; i < count; i++) {
     const o = i * dim
     let maxAbs = 0
@@ -46,6 +42,19 @@ export function cosineScores(pred: Float64Array, truth: Truth): Scores {
       cos = tt > 0 ? dot / (Math.sqrt(pp) * Math.sqrt(tt)) : 0
     }
     perImage[i] = cos
+  }
+  return summarizeScores(perImage, isPublic)
+}
+
+/** Overall / public / private means of per-image cosines. */
+export function summarizeScores(perImage: Float64Array, isPublic: Uint8Array): Scores {
+  const count = perImage.length
+  let all = 0
+  let pub = 0
+  let pubN = 0
+  let priv = 0
+  for (let i = 0; i < count; i++) {
+    const cos = perImage[i]
     all += cos
     if (isPublic[i]) {
       pub += cos

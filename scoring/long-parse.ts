@@ -7,25 +7,24 @@
  * file goes through the quote-aware tokenizer on this thread instead. Both paths feed the
  * same `RowStore.store`, so they accept, reject and parse identically.
  *
+ * Nothing is stored per row: values go into per-thread cosine accumulators, slots into
+ * per-thread bitmaps, merged at the end (accumulators.ts, slot-claims.ts).
+ *
  * "First error" is defined by file order. Threads report errors as segment-relative
- * positions; duplicates are found through an atomic first-claim per slot plus a list of later
- * sightings, and the earliest error of either kind is resolved once all segments are in.
+ * positions. A thread that meets a slot it filled before stops there (the other row is
+ * earlier); a repeat across threads shows up as overlapping bitmaps. Either way, the earliest
+ * repeat in file order is then found by replaying the segments' line logs (error path only),
+ * and the earliest error of any kind wins.
  */
+import { mergeAccumulators } from './accumulators.ts'
 import { CsvTokenizer } from './csv-records.ts'
 import { fail, scoringError, type Result, type ScoringError } from './errors.ts'
 import { matchHeader, recordFields, stripBom } from './header.ts'
-import {
-  LOCAL_SPAN,
-  MAX_SEGMENTS,
-  ROW_DUP,
-  ROW_DUP_LATER,
-  ROW_FIELDS,
-  RowStore,
-  describeRowError,
-  encodePos,
-  type LocalRowError,
-} from './long-rows.ts'
+import { LOCAL_SPAN, MAX_SEGMENTS, ROW_DUP, ROW_FIELDS, ROW_OK, RowStore, describeRowError, encodePos, type LocalRowError } from './long-rows.ts'
 import { SegmentRunner } from './segment-runner.ts'
+import { firstClear, mergeBitmaps, newBitmap } from './slot-claims.ts'
+import { sharedVectors } from './shared-truth.ts'
+import type { Truth } from './truth.ts'
 
 export interface LongParseOptions {
   /** Worker threads; 0 parses on the calling thread. */
@@ -39,8 +38,8 @@ export interface LongParseOptions {
 }
 
 export interface LongParsed {
-  /** ids.length * dim predicted values, row-major in truth order. */
-  readonly pred: Float64Array
+  /** Per-image cosine terms of all rows (see accumulators.ts). */
+  readonly acc: Float64Array
   /** Data rows accepted (= ids.length * dim on success). */
   readonly rows: number
 }
@@ -50,7 +49,7 @@ const DEFAULT_SEGMENT = 2 << 20
 
 export async function parseLongSubmission(
   chunks: AsyncIterable<Uint8Array>,
-  truth: { readonly ids: readonly string[]; readonly dim: number },
+  truth: Pick<Truth, 'ids' | 'dim' | 'vectors'>,
   options: LongParseOptions,
 ): Promise<Result<LongParsed>> {
   const maxRecordBytes = options.maxRecordBytes ?? 1 << 20
@@ -96,17 +95,14 @@ export async function parseLongSubmission(
   // ---- body
   const n = truth.ids.length * truth.dim
   const threads = Math.max(0, Math.floor(options.threads))
-  const predBuf = threads > 0 ? new SharedArrayBuffer(n * 8) : new ArrayBuffer(n * 8)
-  const lineBuf = threads > 0 ? new SharedArrayBuffer(n * 4) : new ArrayBuffer(n * 4)
-  const pred = new Float64Array(predBuf)
-  const lineOf = new Uint32Array(lineBuf)
-  const store = new RowStore({ ids: truth.ids, dim: truth.dim, pred, lineOf })
+  const store = new RowStore({ ids: truth.ids, dim: truth.dim, truth: truth.vectors })
+  const shared = threads > 0 ? sharedVectors(truth.vectors) : undefined
   const runner = new SegmentRunner(
     store,
     idColumn,
     maxRecordBytes,
-    threads > 0
-      ? { ids: truth.ids, dim: truth.dim, idColumn, maxRecordBytes, pred: predBuf as SharedArrayBuffer, lineOf: lineBuf as SharedArrayBuffer }
+    shared
+      ? { ids: truth.ids, dim: truth.dim, idColumn, maxRecordBytes, truth: shared.buffer as SharedArrayBuffer, truthOffset: shared.byteOffset }
       : undefined,
     threads,
   )
@@ -115,9 +111,13 @@ export async function parseLongSubmission(
   const localErrors: LocalRowError[] = []
   /** Line counts of the pseudo-segments of the slow path, by segment index. */
   const slowLines = new Map<number, number>()
+  /** Line logs of the slow path's pseudo-segments, by segment index. */
+  const slowLogs = new Map<number, Uint32Array>()
+  let slowDup = false
   let seg = 0
   let tooLarge = false
   let stop = false
+  let crossDup = false
 
   let cur: Uint8Array = new Uint8Array(segmentBytes + PIECE)
   let curLen = 0
@@ -155,12 +155,14 @@ export async function parseLongSubmission(
   const onSlowRecord = (r: { line: number; buf: Uint8Array; starts: readonly number[]; ends: readonly number[] }) => {
     if (r.line - slowBase >= LOCAL_SPAN / 2) {
       slowLines.set(slowSeg, r.line - slowBase)
+      slowLogs.set(slowSeg, store.log.take())
       if (seg >= MAX_SEGMENTS) {
         tooLarge = true
         return false
       }
       slowSeg = seg++
       slowBase = r.line
+      store.log.begin()
     }
     const pos = encodePos(slowSeg, r.line - slowBase)
     const nf = r.starts.length
@@ -170,11 +172,10 @@ export async function parseLongSubmission(
         : idColumn === 1
           ? [r.starts[0], r.ends[0], r.starts[1], r.ends[1]]
           : [r.starts[1], r.ends[1], r.starts[0], r.ends[0]]
-    const outcome = nf !== 2 ? ROW_FIELDS : store.store(r.buf, idS, idE, vS, vE, pos)
-    if (outcome <= ROW_DUP_LATER) return true
-    if (outcome !== ROW_DUP) {
-      localErrors.push({ pos, ...describeRowError(outcome, r.buf, idS, idE, vS, vE, truth.dim, idColumn, nf) })
-    }
+    const outcome = nf !== 2 ? ROW_FIELDS : store.store(r.buf, idS, idE, vS, vE, r.line - slowBase)
+    if (outcome === ROW_OK) return true
+    if (outcome === ROW_DUP) slowDup = true
+    else localErrors.push({ pos, ...describeRowError(outcome, r.buf, idS, idE, vS, vE, truth.dim, idColumn, nf) })
     return false
   }
   const slowFeed = (piece: Uint8Array) => {
@@ -192,6 +193,7 @@ export async function parseLongSubmission(
       if (!slow && piece.indexOf(34) >= 0) {
         slowSeg = seg++
         slow = new CsvTokenizer(onSlowRecord, 0, maxRecordBytes)
+        store.log.begin()
         rowsBeforeSlow.value = store.rows
         slowFeed(cur.subarray(0, curLen))
         curLen = 0
@@ -225,6 +227,14 @@ export async function parseLongSubmission(
       } else if (curLen > 0) await dispatch(cur.subarray(0, curLen))
     }
     await runner.drain()
+    if (slow) slowLogs.set(slowSeg, store.log.take())
+    // Totals are only needed when no error was seen so far (otherwise the logs decide).
+    if (!stop && !slowDup && localErrors.length === 0 && !runner.outcomes.some((o) => o.error || o.dup)) {
+      for (const t of await runner.finish()) {
+        if (mergeBitmaps(store.seen, t.seen)) crossDup = true
+        mergeAccumulators(store.acc, t.acc)
+      }
+    }
   } finally {
     await runner.close()
     if (stop) await it.return?.()
@@ -233,7 +243,6 @@ export async function parseLongSubmission(
   // ---- resolve the first error in file order
   const outcomes = runner.outcomes
   for (const o of outcomes) if (o.error) localErrors.push(o.error)
-  const events = outcomes.flatMap((o) => o.events).concat(store.events)
   const lines = new Map<number, number>(slowLines)
   for (const o of outcomes) lines.set(o.seg, o.lines)
   const lineOfPos = (pos: number): number => {
@@ -251,7 +260,12 @@ export async function parseLongSubmission(
   for (const e of localErrors) {
     if (!best || e.pos < best.pos) best = { pos: e.pos, make: () => scoringError(e.code, e.detail, lineOfPos(e.pos), e.column) }
   }
-  const dup = firstDuplicate(events, lineOf)
+  // Replaying the logs is needed whenever some error exists: a repeat across threads may
+  // come before it in the file even though no thread saw it.
+  const anyError = crossDup || slowDup || localErrors.length > 0 || outcomes.some((o) => o.dup)
+  const logs = new Map<number, Uint32Array>(slowLogs)
+  for (const o of outcomes) logs.set(o.seg, o.log)
+  const dup = anyError ? firstDuplicate(logs, seg, n) : undefined
   if (dup && (!best || dup.second < best.pos)) {
     const id = `${truth.ids[Math.floor(dup.slot / truth.dim)]}_${dup.slot % truth.dim}`
     best = {
@@ -265,13 +279,12 @@ export async function parseLongSubmission(
   const rows = outcomes.reduce((sum, o) => sum + o.rows, 0) + (slow ? store.rows - rowsBeforeSlow.value : 0)
   if (rows === 0) return fail(scoringError('header_only', 'Submission has a header but no data rows'))
   if (rows < n) {
-    let slot = 0
-    while (slot < n && lineOf[slot] !== 0) slot++
+    const slot = firstClear(store.seen, n)
     const id = `${truth.ids[Math.floor(slot / truth.dim)]}_${slot % truth.dim}`
     const missing = n - rows
     return fail(scoringError('missing_rows', `Submission is missing ${missing} row${missing === 1 ? '' : 's'}; first missing id: ${id}`))
   }
-  return { ok: true, pred, rows }
+  return { ok: true, acc: store.acc, rows }
 }
 
 function tokError(error: ScoringError, slowSeg: number, slowBase: number): LocalRowError {
@@ -281,21 +294,32 @@ function tokError(error: ScoringError, slowSeg: number, slowBase: number): Local
 }
 
 /**
- * Earliest row (in file order) whose slot was already taken by an earlier row.
- * Each slot's occurrences are its first claimant (lineOf) plus its recorded later sightings.
+ * Earliest row (in file order) whose slot an earlier row already filled, and that earlier
+ * row, by replaying the segments' line logs in order. Error path only.
  */
-function firstDuplicate(events: readonly number[], lineOf: Uint32Array): { slot: number; first: number; second: number } | undefined {
-  const bySlot = new Map<number, number[]>()
-  for (let k = 0; k < events.length; k += 2) {
-    const slot = events[k]
-    let list = bySlot.get(slot)
-    if (!list) bySlot.set(slot, (list = [lineOf[slot] - 1]))
-    list.push(events[k + 1])
+function firstDuplicate(logs: ReadonlyMap<number, Uint32Array>, segments: number, slots: number): { slot: number; first: number; second: number } | undefined {
+  const seen = newBitmap(slots)
+  for (let s = 0; s < segments; s++) {
+    const log = logs.get(s)
+    if (!log) continue
+    for (let k = 0; k < log.length; k++) {
+      if (log[k] === 0) continue
+      const slot = log[k] - 1
+      const bit = 1 << (slot & 31)
+      if ((seen[slot >>> 5] & bit) === 0) {
+        seen[slot >>> 5] |= bit
+        continue
+      }
+      return { slot, first: firstOccurrence(logs, slot), second: encodePos(s, k) }
+    }
   }
-  let best: { slot: number; first: number; second: number } | undefined
-  for (const [slot, list] of bySlot) {
-    list.sort((a, b) => a - b)
-    if (!best || list[1] < best.second) best = { slot, first: list[0], second: list[1] }
+  return undefined
+}
+
+function firstOccurrence(logs: ReadonlyMap<number, Uint32Array>, slot: number): number {
+  for (const s of [...logs.keys()].sort((a, b) => a - b)) {
+    const k = (logs.get(s) as Uint32Array).indexOf(slot + 1)
+    if (k >= 0) return encodePos(s, k)
   }
-  return best
+  throw new Error('internal: repeated slot has no first occurrence')
 }

@@ -1,7 +1,11 @@
 /**
- * Validation + storage of one `imgId_eId,val` row, and the fast scanner for quote-free
+ * Validation + scoring of one `imgId_eId,val` row, and the fast scanner for quote-free
  * segments. Both the main thread (general tokenizer path) and the parse workers call
  * `RowStore.store`, so the two paths validate identically by construction.
+ *
+ * A row is not stored: its value goes straight into per-image cosine accumulators
+ * (accumulators.ts), its slot into this thread's bitmap, and its line into the segment's line
+ * log (slot-claims.ts), which is what error reporting needs to name exact lines.
  *
  * Rows are identified by a position `pos = seg * 2^22 + localLine`: segments are parsed out of
  * order by several threads, so absolute line numbers are only known at the end.
@@ -9,10 +13,12 @@
 import { IdIndex } from './id-index.ts'
 import { POW10, parseDecimal } from './float-parse.ts'
 import { quoteText, type ScoringErrorCode } from './errors.ts'
+import { accumulate, newAccumulators } from './accumulators.ts'
+import { LineLog, newBitmap } from './slot-claims.ts'
 
 export const LOCAL_BITS = 22
 export const LOCAL_SPAN = 1 << LOCAL_BITS
-/** pos + 1 is stored in a Uint32Array, so seg must stay below 1023. */
+/** Caps a submission at ~2 GiB of CSV (segments are ≤ 2 MiB); positions stay exact integers. */
 export const MAX_SEGMENTS = 1022
 
 export function encodePos(seg: number, local: number): number {
@@ -20,8 +26,12 @@ export function encodePos(seg: number, local: number): number {
 }
 
 export const ROW_OK = 0
-export const ROW_DUP_LATER = 1 // slot already taken by a later row: recorded, keep going
-export const ROW_DUP = 2 // slot taken by an earlier row: recorded, nothing after this matters
+/**
+ * Slot already filled by this thread. A thread parses its segments in file order, so the
+ * other row is earlier: this row is a duplicate and nothing after it matters. (A repeat
+ * across threads shows up when the bitmaps are merged.)
+ */
+export const ROW_DUP = 2
 export const ROW_FIELDS = 3
 export const ROW_BAD_ID = 4
 export const ROW_UNKNOWN = 5
@@ -33,10 +43,8 @@ export const ROW_INFINITE = 9
 export interface RowStoreInit {
   readonly ids: readonly string[]
   readonly dim: number
-  /** ids.length * dim predictions (shared between threads). */
-  readonly pred: Float64Array
-  /** Per slot: pos + 1 of the first row that claimed it, 0 = unseen (shared, atomic). */
-  readonly lineOf: Uint32Array
+  /** Truth vectors, ids.length * dim (read-only; shared memory when threads use it). */
+  readonly truth: Float32Array
 }
 
 /** A row error found inside one segment, before absolute line numbers are known. */
@@ -53,8 +61,10 @@ export interface SegmentOutcome {
   readonly lines: number
   readonly rows: number
   readonly error: LocalRowError | undefined
-  /** Duplicate sightings, flattened (slot, pos) pairs. */
-  readonly events: number[]
+  /** The segment stopped on a row whose slot an earlier row had filled (line in `log`). */
+  readonly dup: boolean
+  /** Per local line: slot + 1 of the row on it, 0 for none (see slot-claims.ts). */
+  readonly log: Uint32Array
   /** True when the segment was abandoned early: nothing after it can matter. */
   readonly stopped: boolean
 }
@@ -62,10 +72,13 @@ export interface SegmentOutcome {
 export class RowStore {
   readonly index: IdIndex
   readonly dim: number
-  readonly pred: Float64Array
-  readonly lineOf: Uint32Array
+  readonly truth: Float32Array
+  /** This thread's per-image cosine terms (accumulators.ts). */
+  readonly acc: Float64Array
+  /** This thread's filled slots, one bit each. */
+  readonly seen: Int32Array
+  readonly log = new LineLog()
   rows = 0
-  events: number[] = []
   // Consecutive rows nearly always share the image id: compare bytes before hashing.
   private readonly lastId = new Uint8Array(64)
   private lastLen = -1
@@ -74,8 +87,9 @@ export class RowStore {
   constructor(init: RowStoreInit) {
     this.index = new IdIndex(init.ids)
     this.dim = init.dim
-    this.pred = init.pred
-    this.lineOf = init.lineOf
+    this.truth = init.truth
+    this.acc = newAccumulators(init.ids.length)
+    this.seen = newBitmap(init.ids.length * init.dim)
   }
 
   /**
@@ -84,7 +98,7 @@ export class RowStore {
    * Returns the offset after the row, or -1 (with no side effect) to use the general path,
    * which re-validates the row from scratch; so this can only be faster, never different.
    */
-  fastRow(b: Uint8Array, ls: number, end: number, pos: number, maxRecordBytes: number): number {
+  fastRow(b: Uint8Array, ls: number, end: number, local: number, maxRecordBytes: number): number {
     const len = this.lastLen
     let img = this.lastImg
     let i = ls + len
@@ -185,14 +199,20 @@ export class RowStore {
       else return -1
     }
     const slot = img * this.dim + d
-    if (Atomics.compareExchange(this.lineOf, slot, 0, pos + 1) !== 0) return -1
+    const w = slot >>> 5
+    const bit = 1 << (slot & 31)
+    const word = this.seen[w]
+    if ((word & bit) !== 0) return -1
+    this.seen[w] = word | bit
+    this.log.set(local, slot)
     const v = mant === 0 ? 0 : mant / POW10[-exp10]
-    this.pred[slot] = neg ? -v : v
+    accumulate(this.acc, img, neg ? -v : v, this.truth[slot])
     this.rows++
     return next
   }
 
-  store(b: Uint8Array, idS: number, idE: number, vS: number, vE: number, pos: number): number {
+  /** Validates and scores one row on local line `local` of the current segment; ROW_*. */
+  store(b: Uint8Array, idS: number, idE: number, vS: number, vE: number, local: number): number {
     let us = idE - 1
     while (us >= idS && b[us] !== 95) us--
     if (us <= idS) return ROW_BAD_ID
@@ -229,12 +249,13 @@ export class RowStore {
     if (v !== v) return ROW_NAN
     if (v === Infinity || v === -Infinity) return ROW_INFINITE
     const slot = img * this.dim + d
-    const prev = Atomics.compareExchange(this.lineOf, slot, 0, pos + 1)
-    if (prev !== 0) {
-      this.events.push(slot, pos)
-      return prev - 1 < pos ? ROW_DUP : ROW_DUP_LATER
-    }
-    this.pred[slot] = v
+    // Logged even when it is a repeat, so the error path finds this line.
+    this.log.set(local, slot)
+    const w = slot >>> 5
+    const bit = 1 << (slot & 31)
+    if ((this.seen[w] & bit) !== 0) return ROW_DUP
+    this.seen[w] |= bit
+    accumulate(this.acc, img, v, this.truth[slot])
     this.rows++
     return ROW_OK
   }
@@ -297,16 +318,17 @@ export function scanSegment(
   maxRecordBytes: number,
 ): SegmentOutcome {
   const end = b.length
-  const eventsBefore = store.events.length
   const rowsBefore = store.rows
+  store.log.begin()
   let local = 0
   let i = 0
   let error: LocalRowError | undefined
   let stopped = false
+  let dup = false
   while (i < end) {
     const ls = i
     if (idColumn === 1) {
-      const next = store.fastRow(b, ls, end, encodePos(seg, local), maxRecordBytes)
+      const next = store.fastRow(b, ls, end, local, maxRecordBytes)
       if (next >= 0) {
         if (b[next - 1] === 10) local++
         i = next
@@ -360,16 +382,16 @@ export function scanSegment(
       }
       let le = i
       if (le > fieldStart && b[le - 1] === 13) le--
-      const pos = encodePos(seg, local)
       outcome = extra
         ? ROW_FIELDS
         : idColumn === 1
-          ? store.store(b, ls, c1, fieldStart, le, pos)
-          : store.store(b, fieldStart, le, ls, c1, pos)
+          ? store.store(b, ls, c1, fieldStart, le, local)
+          : store.store(b, fieldStart, le, ls, c1, local)
     }
-    if (outcome > ROW_DUP_LATER) {
+    if (outcome !== ROW_OK) {
       stopped = true
-      if (outcome !== ROW_DUP) error = localError(store, b, ls, c1, i, seg, local, idColumn, outcome)
+      if (outcome === ROW_DUP) dup = true
+      else error = localError(store, b, ls, c1, i, seg, local, idColumn, outcome)
       break
     }
     if (i < end) local++
@@ -380,7 +402,8 @@ export function scanSegment(
     lines: local,
     rows: store.rows - rowsBefore,
     error,
-    events: store.events.splice(eventsBefore),
+    dup,
+    log: store.log.take(),
     stopped,
   }
 }

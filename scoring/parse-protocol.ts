@@ -6,16 +6,22 @@ export interface WorkerInit {
   readonly dim: number
   readonly idColumn: number
   readonly maxRecordBytes: number
-  readonly pred: SharedArrayBuffer
-  readonly lineOf: SharedArrayBuffer
+  /** Truth vectors as float32, shared with the main thread (no copy per worker). */
+  readonly truth: SharedArrayBuffer
+  readonly truthOffset: number
 }
 
-export interface WorkerJob {
-  readonly seg: number
-  readonly buf: Uint8Array
+/** A segment to parse, or the request for this worker's totals once all segments are in. */
+export type WorkerJob = { readonly type: 'segment'; readonly seg: number; readonly buf: Uint8Array } | { readonly type: 'finish' }
+
+/** A worker's accumulators and bitmap (see RowStore), merged by the main thread. */
+export interface ThreadTotals {
+  readonly acc: Float64Array
+  readonly seen: Int32Array
 }
 
 /** `buf` is the job's buffer, handed back so the main thread can reuse it (bounded RSS). */
 export type WorkerReply =
   | { readonly type: 'ready' }
   | { readonly type: 'done'; readonly outcome: SegmentOutcome; readonly buf: Uint8Array }
+  | { readonly type: 'totals'; readonly totals: ThreadTotals }

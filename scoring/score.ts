@@ -1,6 +1,7 @@
 /** Scoring a long-format (`imgId_eId,val`) submission: the entry points the platform calls. */
 import { availableParallelism } from 'node:os'
-import { cosineScores, type Scores } from './cosine.ts'
+import { scoresFromAccumulators } from './accumulators.ts'
+import type { Scores } from './cosine.ts'
 import { ScoringAbort, fail, type Result } from './errors.ts'
 import { parseLongSubmission } from './long-parse.ts'
 import { openSource, type SubmissionSource } from './source.ts'
@@ -46,7 +47,7 @@ export async function scoreSubmission(
         : options.threads
     const parsed = await parseLongSubmission(opened.chunks, truth, { threads, segmentBytes: options.segmentBytes, awaitWorkers: options.awaitWorkers })
     if (!parsed.ok) return parsed
-    return { ok: true, ...cosineScores(parsed.pred, truth), images: truth.ids.length, rows: parsed.rows }
+    return { ok: true, ...scoresFromAccumulators(parsed.acc, truth), images: truth.ids.length, rows: parsed.rows }
   } catch (err) {
     if (err instanceof ScoringAbort) return fail(err.error)
     throw err

@@ -2,12 +2,13 @@
  * Runs `scanSegment` on worker threads (or inline). Segments go to the least busy ready
  * worker, at most 2 in flight each so memory stays bounded; until a worker is ready (or if
  * it cannot start at all, e.g. no tsx loader) the main thread parses inline instead.
+ * Each worker keeps its own accumulators and bitmap; `finish` collects them for merging.
  */
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { scanSegment, type RowStore, type SegmentOutcome } from './long-rows.ts'
-import type { WorkerInit, WorkerJob, WorkerReply } from './parse-protocol.ts'
+import type { ThreadTotals, WorkerInit, WorkerJob, WorkerReply } from './parse-protocol.ts'
 
 const MAX_IN_FLIGHT = 2
 
@@ -16,6 +17,9 @@ interface Slot {
   ready: boolean
   dead: boolean
   inFlight: number
+  /** Got at least one segment: its totals are needed. */
+  used: boolean
+  totals: ThreadTotals | undefined
 }
 
 export class SegmentRunner {
@@ -44,9 +48,10 @@ export class SegmentRunner {
       } catch {
         return // no workers in this environment: inline only
       }
-      const slot: Slot = { worker, ready: false, dead: false, inFlight: 0 }
+      const slot: Slot = { worker, ready: false, dead: false, inFlight: 0, used: false, totals: undefined }
       worker.on('message', (reply: WorkerReply) => {
         if (reply.type === 'ready') slot.ready = true
+        else if (reply.type === 'totals') slot.totals = reply.totals
         else {
           slot.inFlight--
           this.stats.worker++
@@ -62,7 +67,7 @@ export class SegmentRunner {
         this.wake()
       })
       worker.on('exit', () => {
-        if (slot.inFlight > 0 && !this.failure) this.failure = new Error('parse worker exited unexpectedly')
+        if ((slot.inFlight > 0 || (slot.used && !slot.totals)) && !this.failure) this.failure = new Error('parse worker exited unexpectedly')
         slot.dead = true
         this.wake()
       })
@@ -91,7 +96,8 @@ export class SegmentRunner {
       const best = live.reduce((a, b) => (b.inFlight < a.inFlight ? b : a))
       if (best.inFlight < MAX_IN_FLIGHT) {
         best.inFlight++
-        const job: WorkerJob = { seg, buf }
+        best.used = true
+        const job: WorkerJob = { type: 'segment', seg, buf }
         best.worker.postMessage(job, [buf.buffer as ArrayBuffer])
         return
       }
@@ -106,6 +112,19 @@ export class SegmentRunner {
       await new Promise<void>((r) => this.waiters.push(r))
     }
     if (this.failure) throw this.failure
+  }
+
+  /** After `drain`: the accumulators and bitmaps of every worker that parsed something. */
+  async finish(): Promise<ThreadTotals[]> {
+    const used = this.slots.filter((s) => s.used)
+    const job: WorkerJob = { type: 'finish' }
+    for (const s of used) s.worker.postMessage(job)
+    while (used.some((s) => !s.totals && !s.dead) && !this.failure) await new Promise<void>((r) => this.waiters.push(r))
+    if (this.failure) throw this.failure
+    return used.map((s) => {
+      if (!s.totals) throw new Error('parse worker exited before reporting its totals')
+      return s.totals
+    })
   }
 
   /** Resolves once every worker is ready (true) or none can start (false). */

@@ -53,7 +53,8 @@ export function decodeTruth(bytes: Uint8Array): Truth {
   const ids = count === 0 ? [] : idText.split('\n')
   if (ids.length !== count) throw new Error(`truth file lists ${ids.length} ids, header says ${count}`)
   const isPublic = bytes.slice(HEADER + idBytes, HEADER + idBytes + count)
-  const vectors = new Float32Array(count * dim)
+  // Shared memory: scoring threads then read the vectors in place (shared-truth.ts).
+  const vectors = new Float32Array(new SharedArrayBuffer(count * dim * 4))
   for (let i = 0; i < vectors.length; i++) vectors[i] = view.getFloat32(vecStart + i * 4, true)
   return { ids, dim, vectors, isPublic }
 }
