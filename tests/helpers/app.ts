@@ -23,6 +23,7 @@ import { buildTruth, type Truth } from '../../scoring/truth.ts'
 import { encodeTruth } from '../../scoring/truth-file.ts'
 import type { DatabaseHandle } from './databases.ts'
 import { seededRandom } from '../../scoring/random.ts'
+import { cleanupRedis, REDIS_URL as TEST_REDIS_URL, uniquePrefix as uniqueRedisPrefix } from '../queue/helpers.ts'
 
 interface Holders {
   __arenaDb?: Db
@@ -35,11 +36,18 @@ export interface TestApp {
   db: Db
   storage: LocalStorage
   queue: Queue
+  /** Redis key prefix of the BullMQ queue (queue: 'redis' only). */
+  redisPrefix?: string
   /** Builds a Request for a route handler: JSON body, bearer token, raw body. */
   request(pathAndQuery: string, init?: { method?: string; json?: unknown; token?: string; body?: BodyInit; headers?: Record<string, string> }): Request
 }
 
-export function useTestApp(t: DatabaseHandle): TestApp {
+export interface TestAppOptions {
+  /** 'redis': BullMQ on TEST_REDIS_URL (default redis://127.0.0.1:6379) with a unique key prefix, removed afterwards. */
+  queue?: 'embedded' | 'redis'
+}
+
+export function useTestApp(t: DatabaseHandle, options: TestAppOptions = {}): TestApp {
   let dir = ''
   let worker: RunningWorker | undefined
   const app = {} as TestApp
@@ -48,7 +56,12 @@ export function useTestApp(t: DatabaseHandle): TestApp {
     dir = mkdtempSync(path.join(tmpdir(), 'arena-app-'))
     app.db = t.db
     app.storage = new LocalStorage(path.join(dir, 'storage'))
-    app.queue = createQueue({ mode: 'embedded', db: t.db, leaseMs: 30_000, backoffBaseMs: 50, pollMs: 25 })
+    if (options.queue === 'redis') {
+      app.redisPrefix = uniqueRedisPrefix()
+      app.queue = createQueue({ mode: 'redis', db: t.db, redisUrl: TEST_REDIS_URL, prefix: app.redisPrefix, leaseMs: 30_000, backoffBaseMs: 50 })
+    } else {
+      app.queue = createQueue({ mode: 'embedded', db: t.db, leaseMs: 30_000, backoffBaseMs: 50, pollMs: 25 })
+    }
     holder.__arenaDb = t.db
     holder.__arenaStorage = app.storage
     holder.__arenaQueue = app.queue
@@ -57,6 +70,7 @@ export function useTestApp(t: DatabaseHandle): TestApp {
   afterAll(async () => {
     await worker?.stop({ graceMs: 2_000 })
     await app.queue?.close()
+    if (app.redisPrefix) await cleanupRedis(app.redisPrefix)
     holder.__arenaDb = undefined
     holder.__arenaStorage = undefined
     holder.__arenaQueue = undefined
