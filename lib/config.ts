@@ -30,6 +30,8 @@ const schema = z.object({
     .optional(),
   /** When set, jobs go through BullMQ on this Redis; otherwise the database is the queue. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis://').optional(),
+  /** Key prefix of the BullMQ queue in Redis (several platforms, or a load test, can share one Redis). */
+  ARENA_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'ARENA_REDIS_PREFIX may hold letters, digits, _ . - only').default('arena'),
   /** Where prepared models live; then ./models, then ../shared/models. */
   ARENA_MODELS_DIR: z.string().min(1).optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -60,6 +62,7 @@ export interface Config {
   databaseUrl: string
   databaseProvider: 'sqlite' | 'postgresql'
   redisUrl: string | undefined
+  redisPrefix: string
   modelsDir: string | undefined
   port: number
   host: string
@@ -93,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl,
     databaseProvider: databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql',
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.ARENA_REDIS_PREFIX,
     modelsDir: e.ARENA_MODELS_DIR ? path.resolve(repoRoot, e.ARENA_MODELS_DIR) : undefined,
     port: e.PORT,
     host: e.HOST,

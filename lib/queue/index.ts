@@ -47,8 +47,8 @@ const holder = globalThis as typeof globalThis & { __arenaQueue?: Queue }
 
 /** The process-wide queue, built from the settings on first use. */
 export function queue(): Queue {
-  const redisUrl = config().redisUrl
-  holder.__arenaQueue ??= createQueue({ mode: redisUrl ? 'redis' : 'embedded', db: defaultDb(), redisUrl })
+  const { redisUrl, redisPrefix } = config()
+  holder.__arenaQueue ??= createQueue({ mode: redisUrl ? 'redis' : 'embedded', db: defaultDb(), redisUrl, prefix: redisPrefix })
   return holder.__arenaQueue
 }
 
