@@ -1,10 +1,10 @@
 /**
  * Scoring predictions that are already in memory (model submissions, the reference baseline):
- * one row per id, in any order, aligned here with the truth. The cosine is the same function
- * the long-format path ends in (cosineScores on float64 values), so scoring these vectors gives
- * exactly what scoring the same values written to a CSV gives.
+ * one row per id, in any order, aligned here with the truth. Values are folded into the same
+ * per-image accumulators the long-format parser uses (accumulators.ts), in the same order a CSV
+ * of these rows would be read, so scoring these vectors gives what scoring that CSV gives.
  */
-import { cosineScores } from './cosine.ts'
+import { accumulate, newAccumulators, scoresFromAccumulators } from './accumulators.ts'
 import { fail, scoringError } from './errors.ts'
 import type { ScoreResult } from './score.ts'
 import type { Truth } from './truth.ts'
@@ -21,7 +21,7 @@ export function scoreVectors(ids: readonly string[], vectors: Float32Array | Flo
   }
   const position = new Map<string, number>()
   truth.ids.forEach((id, i) => position.set(id, i))
-  const pred = new Float64Array(truth.ids.length * dim)
+  const acc = newAccumulators(truth.ids.length)
   const seen = new Uint8Array(truth.ids.length)
   for (let r = 0; r < ids.length; r++) {
     const i = position.get(ids[r])
@@ -31,14 +31,14 @@ export function scoreVectors(ids: readonly string[], vectors: Float32Array | Flo
     for (let k = 0; k < dim; k++) {
       const v = vectors[r * dim + k]
       if (!Number.isFinite(v)) return fail(scoringError('not_finite', `Image '${ids[r].slice(0, 40)}': value ${k} is not a finite number`))
-      pred[i * dim + k] = v
+      accumulate(acc, i, v, truth.vectors[i * dim + k])
     }
   }
   const missing = seen.indexOf(0)
   if (missing >= 0) {
     return fail(scoringError('missing_rows', `Predictions cover ${ids.length} of ${truth.ids.length} images; first missing: '${truth.ids[missing]}'`))
   }
-  return { ok: true, ...cosineScores(pred, truth), images: truth.ids.length, rows: ids.length }
+  return { ok: true, ...scoresFromAccumulators(acc, truth), images: truth.ids.length, rows: ids.length }
 }
 
 /**
