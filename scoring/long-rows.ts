@@ -15,6 +15,7 @@ import { POW10, parseDecimal } from './float-parse.ts'
 import { quoteText, type ScoringErrorCode } from './errors.ts'
 import { accumulate, newAccumulators } from './accumulators.ts'
 import { LineLog, newBitmap } from './slot-claims.ts'
+import { RowBatch } from './row-batch.ts'
 
 export const LOCAL_BITS = 22
 export const LOCAL_SPAN = 1 << LOCAL_BITS
@@ -78,6 +79,8 @@ export class RowStore {
   /** This thread's filled slots, one bit each. */
   readonly seen: Int32Array
   readonly log = new LineLog()
+  /** Rows that missed the id cache (shuffled input), folded in image order at segment end. */
+  readonly batch: RowBatch
   rows = 0
   // Consecutive rows nearly always share the image id: compare bytes before hashing.
   private readonly lastId = new Uint8Array(64)
@@ -90,6 +93,7 @@ export class RowStore {
     this.truth = init.truth
     this.acc = newAccumulators(init.ids.length)
     this.seen = newBitmap(init.ids.length * init.dim)
+    this.batch = new RowBatch(this.acc, this.truth, init.ids.length)
   }
 
   /**
@@ -206,7 +210,8 @@ export class RowStore {
     this.seen[w] = word | bit
     this.log.set(local, slot)
     const v = mant === 0 ? 0 : mant / POW10[-exp10]
-    accumulate(this.acc, img, neg ? -v : v, this.truth[slot])
+    if (hit) accumulate(this.acc, img, neg ? -v : v, this.truth[slot])
+    else this.batch.add(img, slot, neg ? -v : v)
     this.rows++
     return next
   }
@@ -397,6 +402,7 @@ export function scanSegment(
     if (i < end) local++
     i++
   }
+  store.batch.flush()
   return {
     seg,
     lines: local,
