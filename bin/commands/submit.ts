@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { createReadStream, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { UsageError, type Command } from '../command.ts'
@@ -45,7 +46,21 @@ function progressBar(label: string, total: number): { update(done: number): void
   }
 }
 
-async function upload(api: ApiClient, slug: string, file: string, description: string, kind: string | undefined): Promise<SubmissionBody> {
+/**
+ * A model upload as a streamed multipart form: the manifest and description first (small text
+ * fields), then the model file, which is never held in memory.
+ */
+async function* modelForm(boundary: string, manifest: string, description: string, fileName: string, model: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const enc = new TextEncoder()
+  const field = (name: string, value: string) => enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
+  yield field('manifest', manifest)
+  yield field('description', description)
+  yield enc.encode(`--${boundary}\r\nContent-Disposition: form-data; name="model"; filename="${fileName.replace(/"/g, '')}"\r\nContent-Type: application/octet-stream\r\n\r\n`)
+  yield* model
+  yield enc.encode(`\r\n--${boundary}--\r\n`)
+}
+
+async function upload(api: ApiClient, slug: string, file: string, description: string, kind: string | undefined, manifest: string | undefined): Promise<SubmissionBody> {
   const size = statSync(file).size
   const bar = progressBar('Uploading', size)
   let sent = 0
@@ -58,11 +73,20 @@ async function upload(api: ApiClient, slug: string, file: string, description: s
   })
   const stream = createReadStream(file).pipe(counter)
   const query = new URLSearchParams({ filename: path.basename(file), description, ...(kind ? { kind } : {}) })
+  const boundary = `----arena${randomBytes(12).toString('hex')}`
+  const request =
+    manifest === undefined
+      ? { url: `/api/competitions/${encodeURIComponent(slug)}/submissions?${query}`, type: 'application/octet-stream', body: stream }
+      : {
+          url: `/api/competitions/${encodeURIComponent(slug)}/model-submissions`,
+          type: `multipart/form-data; boundary=${boundary}`,
+          body: Readable.from(modelForm(boundary, manifest, description, path.basename(file), stream)),
+        }
   try {
-    const body = await api.json<{ submission: SubmissionBody; quota: { remaining: number; resetAt: string } }>(`/api/competitions/${encodeURIComponent(slug)}/submissions?${query}`, {
+    const body = await api.json<{ submission: SubmissionBody; quota: { remaining: number; resetAt: string } }>(request.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/octet-stream' },
-      body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+      headers: { 'content-type': request.type },
+      body: Readable.toWeb(request.body) as ReadableStream<Uint8Array>,
       duplex: 'half',
     } as RequestInit)
     bar.end()
@@ -92,17 +116,20 @@ export async function waitForScore(api: ApiClient, id: string, intervalMs: numbe
 export const submitCommand: Command = {
   path: ['submit'],
   summary: 'Upload a submission file (and optionally wait for its score)',
-  help: `Usage: arena submit -c SLUG -f FILE [-m MESSAGE] [--kind csv|prompts|model] [--wait]
+  help: `Usage: arena submit -c SLUG -f FILE [-m MESSAGE] [--kind csv|prompts] [--manifest JSON] [--wait]
 
-Streams FILE (.csv, .csv.gz, .zip, prompt CSV or .onnx) to the competition, showing upload
-progress on stderr. With --wait, follows the scoring until it ends: prints the public score and
+Streams FILE (.csv, .csv.gz, .zip, prompt CSV, or an .onnx model with --manifest) to the
+competition, showing upload progress on stderr. With --wait, follows the scoring until it ends: prints the public score and
 exits 0, or prints the error and exits 2.
 
 Options:
   -c, --competition SLUG   competition slug (see arena competitions list)
   -f, --file FILE          the file to submit
   -m, --message TEXT       description shown in your submissions list
-  --kind KIND              csv (default; .onnx files: model), prompts or model
+  --kind KIND              csv (default) or prompts
+  --manifest FILE          model manifest (JSON: inputName, outputName, imageSize, resize,
+                           mean, std, …) for an ONNX model FILE; the platform checks the graph
+                           before queuing it and runs it on the hidden images
   --wait                   wait for the score
   --interval MS            polling interval with --wait (default 1000)`,
   run: (args) =>
@@ -112,6 +139,7 @@ Options:
         file: { type: 'string', short: 'f' },
         message: { type: 'string', short: 'm' },
         kind: { type: 'string' },
+        manifest: { type: 'string' },
         wait: { type: 'boolean' },
         interval: { type: 'string' },
       })
@@ -122,10 +150,20 @@ Options:
       } catch {
         throw new UsageError(`no such file: ${file}`)
       }
+      let manifest: string | undefined
+      if (values.manifest !== undefined) {
+        try {
+          manifest = readFileSync(values.manifest, 'utf8')
+        } catch {
+          throw new UsageError(`cannot read the manifest ${values.manifest}`)
+        }
+      } else if (file.toLowerCase().endsWith('.onnx')) {
+        throw new UsageError('an ONNX model needs its manifest: --manifest manifest.json')
+      }
       const interval = values.interval === undefined ? 1000 : Number(values.interval)
       if (!(interval > 0)) throw new UsageError('--interval needs a positive number of milliseconds')
       const api = client()
-      const created = await upload(api, slug, file, values.message ?? '', values.kind)
+      const created = await upload(api, slug, file, values.message ?? '', values.kind, manifest)
       if (!values.wait) {
         console.log(created.id)
         return 0
