@@ -95,6 +95,10 @@ export function UploadForm({ slug, apiAction, fallbackAction, remaining, limit }
     const fields = new FormData(e.currentTarget)
     form.set('kind', String(fields.get('kind') ?? ''))
     form.set('description', String(fields.get('description') ?? ''))
+    // The manifest goes before the file: the server checks the model against it as soon as the
+    // model's bytes have arrived.
+    const manifest = String(fields.get('manifest') ?? '').trim()
+    if (manifest !== '') form.set('manifest', manifest)
     form.set('file', file, file.name)
     const xhr = new XMLHttpRequest()
     xhr.open('POST', apiAction)
@@ -138,6 +142,21 @@ export function UploadForm({ slug, apiAction, fallbackAction, remaining, limit }
       </select>
       <label htmlFor="description">Description</label>
       <input id="description" name="description" maxLength={1000} placeholder="What changed in this submission?" />
+      <details>
+        <summary>ONNX model? Add its manifest</summary>
+        <label htmlFor="manifest">Model manifest (JSON)</label>
+        <textarea
+          id="manifest"
+          name="manifest"
+          rows={6}
+          aria-describedby="manifest-help"
+          placeholder='{"inputName":"pixel_values","outputName":"embedding","imageSize":224,"resize":"center-crop","mean":[0.481,0.458,0.408],"std":[0.269,0.261,0.276]}'
+        />
+        <p id="manifest-help" className="muted">
+          Input and output names, image size, resize mode (center-crop, resize or pad), mean and std per channel; the output must be [N, 384]. The graph is checked before it is queued,
+          then it runs on the hidden images.
+        </p>
+      </details>
       <label htmlFor="file">File</label>
       <div
         className={`dropzone${over ? ' over' : ''}`}
