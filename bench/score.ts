@@ -15,23 +15,13 @@ import { fileURLToPath } from 'node:url'
 import { buildTruth } from '../scoring/truth.ts'
 import { readTruthFile, writeTruthFile } from '../scoring/truth-file.ts'
 import { scoreSubmissionFile } from '../scoring/score.ts'
+import { seededRandom } from '../scoring/random.ts'
 
 const IMAGES = 16_000
 const DIM = 384
 /** Other jobs may share the CPU: min and median of several fresh processes tell load from cost. */
 const RUNS = 5
 const self = fileURLToPath(import.meta.url)
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 async function child(file: string, truthFile: string): Promise<void> {
   const truth = await readTruthFile(truthFile)
@@ -77,7 +67,7 @@ async function main(): Promise<void> {
   const keep = process.env.BENCH_SCORE_DIR
   const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'arena-bench-score-'))
   try {
-    const rand = prng(42)
+    const rand = seededRandom(42)
     const ids = Array.from({ length: IMAGES }, (_, i) => (0x10000000 + i * 104729 * 7919).toString(16).slice(-9).padStart(9, '2'))
     if (new Set(ids).size !== IMAGES) throw new Error('id collision')
     const vectors = new Float32Array(IMAGES * DIM)

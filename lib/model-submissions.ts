@@ -20,7 +20,7 @@ import { queue } from './queue/index.ts'
 import { storage, StorageLimitError } from './storage.ts'
 import { countToday, dailyLimitError, quotaOf, submissionView, type CreatedSubmission } from './submissions.ts'
 import { lockTeam, requireTeam } from './teams.ts'
-import { webStreamChunks } from './uploads.ts'
+import { webStreamChunks } from '../scoring/source.ts'
 
 /** An uploaded model: its bytes streamed, and the form fields (`manifest`, `description`). */
 export interface ModelUpload {

@@ -2,6 +2,7 @@
 // (`POST …?filename=…&description=…`, used by the CLI) or a browser multipart form with one file.
 import { badRequest } from './http.ts'
 import { boundaryOf, MultipartError, readMultipart, readTextPart } from './multipart.ts'
+import { webStreamChunks } from '../scoring/source.ts'
 
 export interface IncomingUpload {
   fileName: string
@@ -11,19 +12,6 @@ export interface IncomingUpload {
   fields: () => Readonly<Record<string, string>>
   /** Content-Length of a raw upload (progress, thread choice); unknown for multipart. */
   sizeHint?: number
-}
-
-export async function* webStreamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const reader = stream.getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      yield value
-    }
-  } finally {
-    reader.releaseLock()
-  }
 }
 
 const FILE_FIELD_NAMES = new Set(['file', 'submission'])

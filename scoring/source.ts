@@ -46,7 +46,8 @@ function isWebStream(s: SubmissionSource): s is ReadableStream<Uint8Array> {
   return typeof s === 'object' && s !== null && typeof (s as ReadableStream<Uint8Array>).getReader === 'function'
 }
 
-async function* webStreamChunks(stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> {
+/** The chunks of a web ReadableStream as an async iterable (Node 20's web streams lack it). */
+export async function* webStreamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader()
   try {
     for (;;) {

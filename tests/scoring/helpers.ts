@@ -4,21 +4,13 @@ import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { zipSync } from 'fflate'
 import { buildTruth, type Truth } from '../../scoring/index.ts'
+import { seededRandom } from '../../scoring/random.ts'
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..')
 export const sharedDir = path.resolve(repoRoot, '../shared')
 
-/** mulberry32: small seeded PRNG so failures reproduce. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Seeded PRNG so failures reproduce (the project's one mulberry32). */
+export const prng = seededRandom
 
 export function randomTruth(rand: () => number, images: number, dim: number, publicShare = 0.5): Truth {
   const ids = Array.from({ length: images }, (_, i) => `${Math.floor(rand() * 0xfffffff).toString(16)}${i.toString(16)}`.padStart(9, '0'))
