@@ -3,8 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, expect, it, vi } from 'vitest'
-import { main } from '../../bin/cli.ts'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { arena } from '../helpers/cli.ts'
 import { commands } from '../../bin/commands/index.ts'
 import * as me from '../../app/api/auth/me/route.ts'
 import * as competitions from '../../app/api/competitions/route.ts'
@@ -16,23 +16,6 @@ import { forEachDatabase } from '../helpers/databases.ts'
 import { seedCompetition, submissionCsv, useTestApp, type SeededCompetition } from '../helpers/app.ts'
 import { serveRoutes, type ApiServer } from '../helpers/http-adapter.ts'
 import { joinComp, signUp, type TestUser } from '../api/users.ts'
-
-/** Runs `arena …` in-process, capturing what it prints. */
-async function arena(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const spies = [
-    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += `${a.join(' ')}\n`)),
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += `${a.join(' ')}\n`)),
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true)),
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true)),
-  ]
-  try {
-    return { code: await main(argv), out, err }
-  } finally {
-    for (const s of spies) s.mockRestore()
-  }
-}
 
 forEachDatabase((t) => {
   const app = useTestApp(t)

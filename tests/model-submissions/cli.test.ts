@@ -3,8 +3,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { main } from '../../bin/cli.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { arena } from '../helpers/cli.ts'
 import * as me from '../../app/api/auth/me/route.ts'
 import * as modelSubmissions from '../../app/api/competitions/[slug]/model-submissions/route.ts'
 import * as submission from '../../app/api/submissions/[id]/route.ts'
@@ -14,21 +14,6 @@ import { serveRoutes, type ApiServer } from '../helpers/http-adapter.ts'
 import { POOLED, poolProjectModel, seededFloats } from '../model/onnx-builder.ts'
 import { joinComp, signUp, type TestUser } from '../api/users.ts'
 import { haveSampleImages, MANIFEST, seedImageCompetition } from './fixtures.ts'
-
-async function arena(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = ''
-  let err = ''
-  const spies = [
-    vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void (out += `${a.join(' ')}\n`)),
-    vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void (err += `${a.join(' ')}\n`)),
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true)),
-  ]
-  try {
-    return { code: await main(argv), out, err }
-  } finally {
-    for (const s of spies) s.mockRestore()
-  }
-}
 
 describe.skipIf(!haveSampleImages)('arena submit with a model (needs ../shared/data/kaggle-sample)', () => {
   forEachDatabase((t) => {
