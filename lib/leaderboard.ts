@@ -2,7 +2,9 @@
 // scored, on-time submissions (plain SQL that SQLite ≥ 3.25 and PostgreSQL both run), plus one
 // query for team names; the result is cached for a few seconds per competition and dropped when
 // this process records a new score or selection. Other processes (separate workers) are covered
-// by the short expiry.
+// by the short expiry. Concurrent cache misses share one build (no stampede: 200 readers arriving
+// just after an expiry run the queries once), and the JSON and CSV bytes of a cached board are
+// serialized once and reused by every request that gets the same board.
 import { db, type Competition, type User } from './db.ts'
 import { forbidden } from './http.ts'
 
@@ -41,9 +43,15 @@ export interface Leaderboard {
 
 const TTL_MS = 5_000
 const cache = new Map<string, { expires: number; board: Leaderboard }>()
+/** Builds in progress, by cache key: concurrent misses wait for the same one. */
+const building = new Map<string, Promise<Leaderboard>>()
+/** Per competition, bumped by every invalidation: a build that started before one is not cached. */
+const generations = new Map<string, number>()
 
 export function invalidateLeaderboard(competitionId: string): void {
+  generations.set(competitionId, (generations.get(competitionId) ?? 0) + 1)
   for (const key of cache.keys()) if (key.startsWith(`${competitionId}:`)) cache.delete(key)
+  for (const key of building.keys()) if (key.startsWith(`${competitionId}:`)) building.delete(key)
 }
 
 /** SQLite returns dates stored by Prisma as text (or epoch ms), PostgreSQL as Date. */
@@ -198,9 +206,23 @@ async function cached(competition: Competition, type: LeaderboardType): Promise<
   const key = `${competition.id}:${type}:${competition.finalSelectionLimit}`
   const hit = cache.get(key)
   if (hit && hit.expires > Date.now()) return hit.board
-  const board = type === 'public' ? await buildPublic(competition) : await buildPrivate(competition)
-  cache.set(key, { expires: Date.now() + TTL_MS, board })
-  return board
+  const inFlight = building.get(key)
+  if (inFlight) return inFlight
+  const started = generations.get(competition.id) ?? 0
+  const promise: Promise<Leaderboard> = (type === 'public' ? buildPublic(competition) : buildPrivate(competition)).then(
+    (board) => {
+      if (building.get(key) === promise) building.delete(key)
+      // Invalidated while building: the requests already waiting get this board, the cache does not.
+      if ((generations.get(competition.id) ?? 0) === started) cache.set(key, { expires: Date.now() + TTL_MS, board })
+      return board
+    },
+    (err: unknown) => {
+      if (building.get(key) === promise) building.delete(key)
+      throw err
+    },
+  )
+  building.set(key, promise)
+  return promise
 }
 
 /**
@@ -219,7 +241,31 @@ function csvField(v: string | number | null | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
+const serialized = new WeakMap<Leaderboard, { json?: Uint8Array<ArrayBuffer>; csv?: string }>()
+
+function memo(board: Leaderboard): { json?: Uint8Array<ArrayBuffer>; csv?: string } {
+  let m = serialized.get(board)
+  if (!m) serialized.set(board, (m = {}))
+  return m
+}
+
+/**
+ * `{"leaderboard": board}` as UTF-8 JSON bytes, serialized once per cached board: with 2,000
+ * teams that is about 350 KB, which every reader would otherwise re-stringify.
+ */
+export function leaderboardJsonBytes(board: Leaderboard): Uint8Array<ArrayBuffer> {
+  const m = memo(board)
+  m.json ??= new TextEncoder().encode(JSON.stringify({ leaderboard: board }))
+  return m.json
+}
+
 export function leaderboardCsv(board: Leaderboard): string {
+  const m = memo(board)
+  m.csv ??= buildCsv(board)
+  return m.csv
+}
+
+function buildCsv(board: Leaderboard): string {
   const priv = board.type === 'private'
   const header = ['Rank', 'TeamId', 'TeamName', 'Members', 'Score', 'Entries', 'LastSubmission', ...(priv ? ['PublicRank', 'Move'] : [])]
   const lines = [header.join(',')]

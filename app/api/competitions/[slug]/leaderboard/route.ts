@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { userFromRequest } from '@/lib/auth'
 import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, parseQuery, type RouteContext } from '@/lib/http'
-import { getLeaderboard, leaderboardCsv } from '@/lib/leaderboard'
+import { handle, parseQuery, type RouteContext } from '@/lib/http'
+import { getLeaderboard, leaderboardCsv, leaderboardJsonBytes } from '@/lib/leaderboard'
 
 export const dynamic = 'force-dynamic'
 
@@ -18,6 +18,7 @@ export async function GET(request: Request, ctx: RouteContext<{ slug: string }>)
         headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${competition.slug}-${type}-leaderboard.csv"` },
       })
     }
-    return json({ leaderboard: board })
+    // The bytes are serialized once per cached board and shared by every reader.
+    return new Response(leaderboardJsonBytes(board), { headers: { 'content-type': 'application/json' } })
   })
 }
