@@ -5,7 +5,6 @@
 // by the short expiry. Concurrent cache misses share one build (no stampede: 200 readers arriving
 // just after an expiry run the queries once), and the JSON and CSV bytes of a cached board are
 // serialized once and reused by every request that gets the same board.
-import { gzipSync } from 'node:zlib'
 import { db, type Competition, type User } from './db.ts'
 import { forbidden } from './http.ts'
 
@@ -242,9 +241,9 @@ function csvField(v: string | number | null | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-const serialized = new WeakMap<Leaderboard, { json?: Uint8Array<ArrayBuffer>; gzip?: Uint8Array<ArrayBuffer>; csv?: string }>()
+const serialized = new WeakMap<Leaderboard, { json?: Uint8Array<ArrayBuffer>; csv?: string }>()
 
-function memo(board: Leaderboard): { json?: Uint8Array<ArrayBuffer>; gzip?: Uint8Array<ArrayBuffer>; csv?: string } {
+function memo(board: Leaderboard): { json?: Uint8Array<ArrayBuffer>; csv?: string } {
   let m = serialized.get(board)
   if (!m) serialized.set(board, (m = {}))
   return m
@@ -258,13 +257,6 @@ export function leaderboardJsonBytes(board: Leaderboard): Uint8Array<ArrayBuffer
   const m = memo(board)
   m.json ??= new TextEncoder().encode(JSON.stringify({ leaderboard: board }))
   return m.json
-}
-
-/** The same JSON gzip-compressed, also once per board (compressing 350 KB per request costs ms). */
-export function leaderboardJsonGzip(board: Leaderboard): Uint8Array<ArrayBuffer> {
-  const m = memo(board)
-  m.gzip ??= new Uint8Array(gzipSync(leaderboardJsonBytes(board)))
-  return m.gzip
 }
 
 export function leaderboardCsv(board: Leaderboard): string {

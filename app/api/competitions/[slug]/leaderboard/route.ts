@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { userFromRequest } from '@/lib/auth'
 import { requireCompetition } from '@/lib/competition-admin'
 import { handle, parseQuery, type RouteContext } from '@/lib/http'
-import { getLeaderboard, leaderboardCsv, leaderboardJsonBytes, leaderboardJsonGzip } from '@/lib/leaderboard'
+import { getLeaderboard, leaderboardCsv, leaderboardJsonBytes } from '@/lib/leaderboard'
 
 export const dynamic = 'force-dynamic'
 
@@ -18,11 +18,7 @@ export async function GET(request: Request, ctx: RouteContext<{ slug: string }>)
         headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${competition.slug}-${type}-leaderboard.csv"` },
       })
     }
-    // The bytes (and their gzip) are produced once per cached board and shared by every reader;
-    // a response that already has a content-encoding is not compressed again by the server.
-    if (/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')) {
-      return new Response(leaderboardJsonGzip(board), { headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'Accept-Encoding' } })
-    }
-    return new Response(leaderboardJsonBytes(board), { headers: { 'content-type': 'application/json', vary: 'Accept-Encoding' } })
+    // The bytes are serialized once per cached board and shared by every reader.
+    return new Response(leaderboardJsonBytes(board), { headers: { 'content-type': 'application/json' } })
   })
 }
