@@ -3,8 +3,9 @@
 // query for team names; the result is cached for a few seconds per competition and dropped when
 // this process records a new score or selection. Other processes (separate workers) are covered
 // by the short expiry. Concurrent cache misses share one build (no stampede: 200 readers arriving
-// just after an expiry run the queries once), and the JSON and CSV bytes of a cached board are
-// serialized once and reused by every request that gets the same board.
+// just after an expiry run the queries once); for one more TTL after expiry readers get the old
+// board while that build runs. The JSON and CSV bytes of a cached board are serialized once and
+// reused by every request that gets the same board.
 import { db, type Competition, type User } from './db.ts'
 import { forbidden } from './http.ts'
 
@@ -202,12 +203,8 @@ async function buildPrivate(competition: Competition): Promise<Leaderboard> {
   return { type: 'private', competition: competition.slug, generatedAt: new Date(), rows, baselines: base }
 }
 
-async function cached(competition: Competition, type: LeaderboardType): Promise<Leaderboard> {
-  const key = `${competition.id}:${type}:${competition.finalSelectionLimit}`
-  const hit = cache.get(key)
-  if (hit && hit.expires > Date.now()) return hit.board
-  const inFlight = building.get(key)
-  if (inFlight) return inFlight
+/** Builds the board once for everyone asking meanwhile, and caches it unless invalidated meanwhile. */
+function rebuild(competition: Competition, type: LeaderboardType, key: string): Promise<Leaderboard> {
   const started = generations.get(competition.id) ?? 0
   const promise: Promise<Leaderboard> = (type === 'public' ? buildPublic(competition) : buildPrivate(competition)).then(
     (board) => {
@@ -223,6 +220,22 @@ async function cached(competition: Competition, type: LeaderboardType): Promise<
   )
   building.set(key, promise)
   return promise
+}
+
+async function cached(competition: Competition, type: LeaderboardType): Promise<Leaderboard> {
+  const key = `${competition.id}:${type}:${competition.finalSelectionLimit}`
+  const hit = cache.get(key)
+  const t = Date.now()
+  if (hit && hit.expires > t) return hit.board
+  const inFlight = building.get(key)
+  // Expired less than a TTL ago (and not invalidated): serve it while one rebuild runs, so readers
+  // do not queue behind the queries every few seconds. A failed rebuild is retried by the next
+  // reader; the one after a local score or selection always waits for a fresh board.
+  if (hit && hit.expires + TTL_MS > t) {
+    if (!inFlight) rebuild(competition, type, key).catch(() => {})
+    return hit.board
+  }
+  return inFlight ?? rebuild(competition, type, key)
 }
 
 /**

@@ -1,10 +1,11 @@
 // The leaderboard cache under concurrent readers: one build for many simultaneous misses, no
-// stale board cached across an invalidation, and the serialized bytes reused per board.
-import { expect, it } from 'vitest'
+// stale board cached across an invalidation, the old board served while a just-expired one is
+// rebuilt, and the serialized bytes reused per board.
+import { expect, it, vi } from 'vitest'
 import { GET as leaderboard } from '../../app/api/competitions/[slug]/leaderboard/route.ts'
 import { getLeaderboard, invalidateLeaderboard, leaderboardCsv, leaderboardJsonBytes } from '../../lib/leaderboard.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
-import { params, seedCompetition, uniqueSlug, useTestApp } from '../helpers/app.ts'
+import { params, seedCompetition, uniqueSlug, useTestApp, waitFor } from '../helpers/app.ts'
 
 forEachDatabase((t) => {
   const app = useTestApp(t)
@@ -44,6 +45,32 @@ forEachDatabase((t) => {
     expect(after).not.toBe(await early)
     expect(after.rows[0].teamName).toBe('T0')
     expect(await getLeaderboard(null, competition, 'public')).toBe(after)
+  })
+
+  it('serves a just-expired board while one rebuild runs, then the new one', async () => {
+    const { competition } = await seedBoard(2)
+    invalidateLeaderboard(competition.id)
+    const old = await getLeaderboard(null, competition, 'public')
+    const team = await t.db.team.findFirstOrThrow({ where: { competitionId: competition.id, name: 'T0' } })
+    // Scored by another process: no invalidation here, only the expiry.
+    await t.db.submission.updateMany({ where: { teamId: team.id }, data: { publicScore: 0.99 } })
+    const realNow = Date.now
+    const clock = vi.spyOn(Date, 'now')
+    try {
+      clock.mockImplementation(() => realNow() + 6_000) // expired, less than a TTL ago
+      const during = await Promise.all(Array.from({ length: 20 }, () => getLeaderboard(null, competition, 'public')))
+      expect(new Set(during)).toEqual(new Set([old]))
+      const fresh = await waitFor('the rebuilt board', async () => {
+        const b = await getLeaderboard(null, competition, 'public')
+        return b !== old ? b : undefined
+      })
+      expect(fresh.rows[0].teamName).toBe('T0')
+      clock.mockImplementation(() => realNow() + 60_000) // long expired: waits for a fresh build
+      const later = await getLeaderboard(null, competition, 'public')
+      expect(later).not.toBe(fresh)
+    } finally {
+      clock.mockRestore()
+    }
   })
 
   it('serializes a board once and serves the same JSON as before', async () => {
