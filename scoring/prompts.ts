@@ -84,11 +84,13 @@ export async function scorePromptSubmission(
   options: PromptScoreOptions = {},
 ): Promise<ScoreResult> {
   if (embedder.dim !== truth.dim) throw new Error(`embedder dim ${embedder.dim} ≠ truth dim ${truth.dim}`)
-  const table = await readPromptCsv(source, truth.ids, options)
+  // Reading is quick next to embedding: it takes the first tenth of the progress bar.
+  const progress = options.onProgress
+  const table = await readPromptCsv(source, truth.ids, { ...options, onProgress: progress && ((f) => progress(0.1 * f)) })
   if (!table.ok) return table
   const order = new Map(table.ids.map((id, i) => [id, i]))
   const texts = truth.ids.map((id) => table.prompts[order.get(id) as number])
-  const vectors = await embedder.embed(texts)
+  const vectors = await embedder.embed(texts, progress && ((done, total) => progress(0.1 + (0.9 * done) / total)))
   const pred = Float64Array.from(vectors)
   return { ok: true, ...cosineScores(pred, truth), images: truth.ids.length, rows: table.ids.length }
 }

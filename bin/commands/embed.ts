@@ -9,6 +9,7 @@ import Papa from 'papaparse'
 import { UsageError, type Command } from '../command.ts'
 import { longRows } from '../../scoring/embed/format.ts'
 import { loadMiniLmEmbedder } from '../../scoring/embed/index.ts'
+import { modelDirOptions } from '../../lib/models.ts'
 import { ModelDirError } from '../../scoring/embed/model-dir.ts'
 
 interface EmbedArgs {
@@ -142,7 +143,7 @@ Exit codes: 0 ok, 2 bad input or missing model, 1 internal error.`,
     const rows = parsePromptsCsv(text, opts.input)
     let embedder
     try {
-      embedder = await loadMiniLmEmbedder({ modelsDirSetting: process.env.ARENA_MODELS_DIR || undefined, batchSize: opts.batchSize })
+      embedder = await loadMiniLmEmbedder({ ...modelDirOptions(), batchSize: opts.batchSize })
     } catch (err) {
       if (err instanceof ModelDirError) throw new UsageError(err.message)
       throw err

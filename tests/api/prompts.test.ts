@@ -44,7 +44,7 @@ forEachDatabase((t) => {
     expect(good.privateScore).toBeCloseTo((1 + -1 * cosine(c, 0, 3)) / 2, 5)
     const bad = await send('imgId,prompt\nimg000,x\nimg999,y\n')
     expect(bad).toMatchObject({ status: 'failed', errorLine: 3 })
-    expect(bad.error).toMatch(/^Line 3: Unknown image id 'img999'/)
+    expect(bad.error).toMatch(/^Line 3: unknown image id 'img999'/)
   })
 })
 
