@@ -244,6 +244,8 @@ async function readers(port: number, url: string, concurrency: number, total: nu
   const started = performance.now()
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
+      // Paced readers arrive spread over one pause rather than all in the same millisecond.
+      if (thinkMs > 0) await sleep(thinkMs * Math.random())
       while (next < total) {
         next++
         try {
