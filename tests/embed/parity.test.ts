@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadMiniLmEmbedder, type MiniLmEmbedder } from '../../scoring/embed/index.ts'
-import { loadKaggleSample, loadReference, maxAbsDiff, MODEL_DIR, SHARED_MODEL_DIR } from './model.ts'
+import { HAVE_SHARED, loadKaggleSample, loadReference, maxAbsDiff, MODEL_DIR, SHARED_MODEL_DIR } from './model.ts'
 
 const reference = loadReference()
 
-describe.skipIf(!MODEL_DIR)('all-MiniLM-L6-v2 parity with Python sentence-transformers', () => {
+describe.skipIf(!MODEL_DIR || !HAVE_SHARED)('all-MiniLM-L6-v2 parity with Python sentence-transformers', () => {
   let embedder: MiniLmEmbedder
   beforeAll(async () => {
     embedder = await loadMiniLmEmbedder({ modelDir: MODEL_DIR, batchSize: 8 })

@@ -1,17 +1,19 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { BertTokenizer, configFromTokenizerJson, normalize, preTokenize } from '../../scoring/embed/tokenizer.ts'
-import { loadReferenceFile, SHARED_MODEL_DIR } from './model.ts'
+import { loadReferenceFile, MODEL_DIR, SHARED_MODEL_DIR } from './model.ts'
 
-// The tokenizer files (no weights) are in shared/; these tests need no prepared model.
+// The tokenizer files (no weights) are in shared/ and in every prepared model folder; these
+// tests need no weights.
+const TOKENIZER_DIR = existsSync(path.join(SHARED_MODEL_DIR, 'vocab.txt')) ? SHARED_MODEL_DIR : (MODEL_DIR ?? SHARED_MODEL_DIR)
 const tok = BertTokenizer.fromVocabText(
-  readFileSync(path.join(SHARED_MODEL_DIR, 'vocab.txt'), 'utf8'),
-  configFromTokenizerJson(JSON.parse(readFileSync(path.join(SHARED_MODEL_DIR, 'tokenizer.json'), 'utf8'))),
+  readFileSync(path.join(TOKENIZER_DIR, 'vocab.txt'), 'utf8'),
+  configFromTokenizerJson(JSON.parse(readFileSync(path.join(TOKENIZER_DIR, 'tokenizer.json'), 'utf8'))),
 )
 const pieces = (text: string): string[] => {
   const inv = new Map<number, string>()
-  const vocab = readFileSync(path.join(SHARED_MODEL_DIR, 'vocab.txt'), 'utf8').split('\n')
+  const vocab = readFileSync(path.join(TOKENIZER_DIR, 'vocab.txt'), 'utf8').split('\n')
   vocab.forEach((t, i) => inv.set(i, t))
   return tok.tokenizeToIds(text).map((id) => inv.get(id) ?? '?')
 }
