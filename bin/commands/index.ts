@@ -15,22 +15,27 @@ import { testsetCommands } from './testset.ts'
 import { competitionsCreateCommand } from './competition-admin.ts'
 import { baselineRunCommand } from './baseline.ts'
 
-// Every sub-command, in the order `arena --help` lists them. Add one line per command file.
+// Every sub-command, in the order `arena --help` lists them: participants' commands first, then
+// offline tools, then running and administering a platform. Add one line per command file.
 export const commands: Command[] = [
-  modelsPrepareCommand,
-  embedCommand,
-  serve,
-  dbMigrate,
+  // Participants (talk to a server: `arena login` first)
   loginCommand,
   competitionsListCommand,
   submitCommand,
   submissionsCommand,
   leaderboardCommand,
   selectCommand,
-  usersCreateCommand,
-  workerCommand,
+  // Offline tools
   scoreCommand,
-  ...testsetCommands,
+  embedCommand,
+  // Running the platform
+  serve,
+  workerCommand,
+  dbMigrate,
+  modelsPrepareCommand,
+  // Organizers (on the platform's own database)
+  usersCreateCommand,
   competitionsCreateCommand,
+  ...testsetCommands,
   baselineRunCommand,
 ]
