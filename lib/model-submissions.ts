@@ -15,20 +15,15 @@ import { now } from './clock.ts'
 import { config } from './config.ts'
 import { db, type Competition, type Submission, type User } from './db.ts'
 import { ApiError, badRequest, conflict } from './http.ts'
-import { boundaryOf, MultipartError, readMultipart, readTextPart } from './multipart.ts'
+import { boundaryOf, MultipartError } from './multipart.ts'
+import { multipartUpload, type FormUploadRules, type IncomingUpload } from './uploads.ts'
 import { queue } from './queue/index.ts'
 import { storage, StorageLimitError } from './storage.ts'
 import { countToday, dailyLimitError, quotaOf, submissionView, type CreatedSubmission } from './submissions.ts'
 import { lockTeam, requireTeam } from './teams.ts'
-import { webStreamChunks } from '../scoring/source.ts'
 
 /** An uploaded model: its bytes streamed, and the form fields (`manifest`, `description`). */
-export interface ModelUpload {
-  fileName: string
-  stream: AsyncIterable<Uint8Array>
-  /** Fields that follow the file are there once `stream` has ended. */
-  fields: () => Readonly<Record<string, string>>
-}
+export type ModelUpload = Pick<IncomingUpload, 'fileName' | 'stream' | 'fields'>
 
 /** Where a model submission's files live: `<dir>/model.onnx` and `<dir>/manifest.json`. */
 export const modelKeys = {
@@ -54,7 +49,17 @@ export async function localCopy(key: string): Promise<{ path: string; cleanup: (
   return { path: file, cleanup: () => rm(dir, { recursive: true, force: true }) }
 }
 
-const MODEL_FIELD_NAMES = new Set(['model', 'file'])
+const MODEL_FIELDS = new Set(['model', 'file'])
+
+const MODEL_FORM: FormUploadRules = {
+  fileFields: MODEL_FIELDS,
+  defaultFileName: 'model.onnx',
+  noFileMessage: 'The form has no model field (the .onnx file)',
+  fieldLimit: (name) => (name === 'manifest' ? MAX_MANIFEST_BYTES : 64 * 1024),
+  // The manifest may come as a small JSON file after the model: only a second model is refused.
+  isSecondFile: (part) => part.fileName !== undefined && MODEL_FIELDS.has(part.name),
+  secondFileMessage: 'Only one model may be uploaded at a time',
+}
 
 /**
  * Reads the model-submission form: a multipart body with the file field `model` (or `file`), the
@@ -66,30 +71,7 @@ export async function modelUploadFromRequest(request: Request): Promise<ModelUpl
   if (!request.body || !boundary) {
     throw badRequest('Send a multipart form with the fields model (the .onnx file), manifest (JSON) and description', 'bad_multipart')
   }
-  const fields: Record<string, string> = Object.fromEntries(new URL(request.url).searchParams.entries())
-  const readField = (name: string, body: AsyncIterable<Uint8Array>) => readTextPart(body, name === 'manifest' ? MAX_MANIFEST_BYTES : 64 * 1024)
-  const parts = readMultipart(webStreamChunks(request.body), boundary)
-  try {
-    for (;;) {
-      const next = await parts.next()
-      if (next.done) throw badRequest('The form has no model field (the .onnx file)', 'no_file')
-      const part = next.value
-      if (part.fileName !== undefined && MODEL_FIELD_NAMES.has(part.name)) {
-        async function* modelThenTrailingFields(): AsyncGenerator<Uint8Array> {
-          yield* part.body
-          for (let r = await parts.next(); !r.done; r = await parts.next()) {
-            if (r.value.fileName !== undefined && MODEL_FIELD_NAMES.has(r.value.name)) throw new MultipartError('Only one model may be uploaded at a time')
-            fields[r.value.name] = await readField(r.value.name, r.value.body)
-          }
-        }
-        return { fileName: part.fileName || 'model.onnx', stream: modelThenTrailingFields(), fields: () => fields }
-      }
-      fields[part.name] = await readField(part.name, part.body)
-    }
-  } catch (err) {
-    if (err instanceof MultipartError) throw badRequest(err.message, 'bad_multipart')
-    throw err
-  }
+  return multipartUpload(request.body, boundary, Object.fromEntries(new URL(request.url).searchParams.entries()), MODEL_FORM)
 }
 
 /** Parses the manifest and checks the stored model's graph against it; the message on failure. */
