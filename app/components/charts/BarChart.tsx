@@ -1,4 +1,5 @@
-import { fmtTick, linear, niceTicks } from './scale'
+import { YGrid } from './YGrid'
+import { linear, niceTicks } from './scale'
 
 export interface Bar {
   label: string
@@ -30,14 +31,7 @@ export function BarChart({ id, title, bars, yLabel, xLabel }: { id: string; titl
       <text className="title" x={M.left} y={16}>
         {title}
       </text>
-      {ticks.map((v) => (
-        <g key={v}>
-          <line className="grid" x1={M.left} x2={W - M.right} y1={y(v)} y2={y(v)} />
-          <text x={M.left - 6} y={y(v) + 4} textAnchor="end">
-            {fmtTick(v)}
-          </text>
-        </g>
-      ))}
+      <YGrid ticks={ticks} y={y} left={M.left} right={W - M.right} />
       {bars.map((b, i) => {
         const bx = M.left + i * band + gap / 2
         return (

@@ -1,3 +1,4 @@
+import { YGrid } from './YGrid'
 import { fmtTick, linear, niceTicks } from './scale'
 
 export interface HistogramSeries {
@@ -59,14 +60,7 @@ export function Histogram({ id, title, series, xLabel = 'Cosine similarity per i
         <text className="title" x={M.left} y={16}>
           {title}
         </text>
-        {yTicks.map((v) => (
-          <g key={v}>
-            <line className="grid" x1={M.left} x2={W - M.right} y1={y(v)} y2={y(v)} />
-            <text x={M.left - 6} y={y(v) + 4} textAnchor="end">
-              {fmtTick(v)}
-            </text>
-          </g>
-        ))}
+        <YGrid ticks={yTicks} y={y} left={M.left} right={W - M.right} />
         {perSeries.map((c, si) =>
           c.map((n, i) => {
             const x0 = x(edges[i]) + 1

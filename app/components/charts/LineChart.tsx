@@ -1,4 +1,5 @@
-import { DAY_MS, fmtDay, fmtTick, linear, niceTicks, PALETTE } from './scale'
+import { YGrid } from './YGrid'
+import { DAY_MS, fmtDay, linear, niceTicks, PALETTE } from './scale'
 
 export interface LinePoint {
   /** Epoch milliseconds. */
@@ -59,14 +60,7 @@ export function LineChart({ id, title, series, yLabel, xLabel = 'Date (UTC)', fr
         <text className="title" x={M.left} y={16}>
           {title}
         </text>
-        {yTicks.map((v) => (
-          <g key={`y${v}`}>
-            <line className="grid" x1={M.left} x2={W - M.right} y1={y(v)} y2={y(v)} />
-            <text x={M.left - 6} y={y(v) + 4} textAnchor="end">
-              {fmtTick(v)}
-            </text>
-          </g>
-        ))}
+        <YGrid ticks={yTicks} y={y} left={M.left} right={W - M.right} />
         {xTicks.map((t) => (
           <text key={`x${t}`} x={x(t)} y={H - M.bottom + 16} textAnchor="middle">
             {fmtDay(t)}
