@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import type { ReactNode } from 'react'
-import { currentUser } from '@/lib/views/session'
+import { currentUser } from '@/lib/web/session'
 import './globals.css'
 import './app.css'
 

@@ -27,10 +27,10 @@ const dataDir = await mkdtemp(path.join(os.tmpdir(), 'arena-bench-lb-'))
 process.env.ARENA_DATA_DIR = dataDir
 process.env.ARENA_DEMO = '0'
 
-const { applyMigrations } = await import('../lib/migrate.ts')
-const { config } = await import('../lib/config.ts')
-const { db, closeDb } = await import('../lib/db.ts')
-const { createSession, SESSION_COOKIE } = await import('../lib/auth.ts')
+const { applyMigrations } = await import('../lib/platform/migrate.ts')
+const { config } = await import('../lib/platform/config.ts')
+const { db, closeDb } = await import('../lib/platform/db.ts')
+const { createSession, SESSION_COOKIE } = await import('../lib/accounts/auth.ts')
 
 await applyMigrations({ url: config().databaseUrl })
 const now = Date.now()

@@ -126,7 +126,7 @@ async function cleanup(): Promise<void> {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM')
   await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined)))
   try {
-    const { closeDb } = await import('../lib/db.ts')
+    const { closeDb } = await import('../lib/platform/db.ts')
     await closeDb()
   } catch {
     // not opened
@@ -279,12 +279,12 @@ try {
     await pgAdmin(`CREATE DATABASE ${pgName}`)
     dbCreated = true
   }
-  const { applyMigrations } = await import('../lib/migrate.ts')
-  const { db } = await import('../lib/db.ts')
-  const { storage } = await import('../lib/storage.ts')
-  const { createApiToken } = await import('../lib/auth.ts')
-  const { joinCompetition } = await import('../lib/teams.ts')
-  const { testSetKeys } = await import('../lib/testsets.ts')
+  const { applyMigrations } = await import('../lib/platform/migrate.ts')
+  const { db } = await import('../lib/platform/db.ts')
+  const { storage } = await import('../lib/platform/storage.ts')
+  const { createApiToken } = await import('../lib/accounts/auth.ts')
+  const { joinCompetition } = await import('../lib/teams/teams.ts')
+  const { testSetKeys } = await import('../lib/testsets/testsets.ts')
   const { buildTruth } = await import('../scoring/truth.ts')
   const { encodeTruth } = await import('../scoring/truth-file.ts')
   const { seededRandom } = await import('../scoring/random.ts')

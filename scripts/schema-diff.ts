@@ -10,7 +10,7 @@ import path from 'node:path'
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaPg } from '@prisma/adapter-pg'
-import { listMigrations, type Provider } from '../lib/migrate.ts'
+import { listMigrations, type Provider } from '../lib/platform/migrate.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 

@@ -1,4 +1,4 @@
-import type { Competition } from '@/lib/db'
+import type { Competition } from '@/lib/platform/db'
 
 /** `datetime-local` value in UTC (the form labels the fields UTC). */
 function local(d: Date | null | undefined): string {

@@ -1,4 +1,4 @@
-import type { Job } from '@/lib/db'
+import type { Job } from '@/lib/platform/db'
 import { fmtDate } from '@/app/components/format'
 
 /** Jobs with status, progress, error and log; failed ones get a retry button. */

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { Flash, param, type SearchParams } from '@/app/components/Flash'
-import { safePath } from '@/lib/views/forms'
+import { safePath } from '@/lib/web/forms'
 
 export const metadata: Metadata = { title: 'Sign up' }
 

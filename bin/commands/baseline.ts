@@ -5,11 +5,11 @@
  */
 import { parseArgs } from 'node:util'
 import { UsageError, type Command } from '../command.ts'
-import { enqueueBaselineBySlug, TrainDataError } from '../../lib/baseline.ts'
-import { config } from '../../lib/config.ts'
-import { closeDb, db } from '../../lib/db.ts'
-import { isApiError } from '../../lib/http.ts'
-import { applyMigrations } from '../../lib/migrate.ts'
+import { enqueueBaselineBySlug, TrainDataError } from '../../lib/baseline/baseline.ts'
+import { config } from '../../lib/platform/config.ts'
+import { closeDb, db } from '../../lib/platform/db.ts'
+import { isApiError } from '../../lib/web/http.ts'
+import { applyMigrations } from '../../lib/platform/migrate.ts'
 import { closeQueue, queue } from '../../lib/queue/index.ts'
 
 function options(args: string[]): { competition?: string; train?: string; wait?: boolean; interval?: string } {

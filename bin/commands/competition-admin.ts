@@ -4,11 +4,11 @@
  */
 import { parseArgs } from 'node:util'
 import { UsageError, type Command } from '../command.ts'
-import { config } from '../../lib/config.ts'
-import { closeDb } from '../../lib/db.ts'
-import { isApiError } from '../../lib/http.ts'
-import { applyMigrations } from '../../lib/migrate.ts'
-import { createCompetition, createCompetitionSchema } from '../../lib/competition-admin.ts'
+import { config } from '../../lib/platform/config.ts'
+import { closeDb } from '../../lib/platform/db.ts'
+import { isApiError } from '../../lib/web/http.ts'
+import { applyMigrations } from '../../lib/platform/migrate.ts'
+import { createCompetition, createCompetitionSchema } from '../../lib/competitions/admin.ts'
 import { z } from 'zod'
 
 const DAY_MS = 86_400_000

@@ -1,6 +1,6 @@
 import type { Command } from '../command.ts'
-import { config } from '../../lib/config.ts'
-import { applyMigrations, migrationStatus } from '../../lib/migrate.ts'
+import { config } from '../../lib/platform/config.ts'
+import { applyMigrations, migrationStatus } from '../../lib/platform/migrate.ts'
 
 export const dbMigrate: Command = {
   path: ['db', 'migrate'],

@@ -9,7 +9,7 @@ import Papa from 'papaparse'
 import { UsageError, type Command } from '../command.ts'
 import { longRows } from '../../scoring/embed/format.ts'
 import { loadMiniLmEmbedder } from '../../scoring/embed/index.ts'
-import { modelDirOptions } from '../../lib/models.ts'
+import { modelDirOptions } from '../../lib/platform/embedder-dir.ts'
 import { ModelDirError } from '../../scoring/embed/model-dir.ts'
 
 interface EmbedArgs {

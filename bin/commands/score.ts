@@ -83,7 +83,7 @@ async function mustExist(path: string, what: string): Promise<void> {
 /** The MiniLM embedder is heavy (onnxruntime), so it is only loaded when prompts are involved. */
 async function loadEmbedder(): Promise<Embedder> {
   const { loadMiniLmEmbedder } = await import('../../scoring/embed/index.ts')
-  const { modelDirOptions } = await import('../../lib/models.ts')
+  const { modelDirOptions } = await import('../../lib/platform/embedder-dir.ts')
   return loadMiniLmEmbedder(modelDirOptions())
 }
 

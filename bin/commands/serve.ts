@@ -18,7 +18,7 @@ Options:
     const portIndex = args.indexOf('--port')
     const port = portIndex >= 0 ? Number(args[portIndex + 1]) : undefined
     if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError('--port needs a port number')
-    const { startServer } = await import('../../lib/server.ts')
+    const { startServer } = await import('../../lib/web/server.ts')
     const server = await startServer({ dev: args.includes('--dev'), port })
     await new Promise<void>((resolve) => {
       const stop = () => resolve()

@@ -6,12 +6,12 @@
  */
 import { parseArgs } from 'node:util'
 import { UsageError, type Command } from '../command.ts'
-import { config } from '../../lib/config.ts'
-import { closeDb } from '../../lib/db.ts'
-import { isApiError } from '../../lib/http.ts'
-import { applyMigrations } from '../../lib/migrate.ts'
+import { config } from '../../lib/platform/config.ts'
+import { closeDb } from '../../lib/platform/db.ts'
+import { isApiError } from '../../lib/web/http.ts'
+import { applyMigrations } from '../../lib/platform/migrate.ts'
 import { closeQueue } from '../../lib/queue/index.ts'
-import { activateTestSetByNumber, importTestSet, isTestSetInputError, listTestSets } from '../../lib/testsets.ts'
+import { activateTestSetByNumber, importTestSet, isTestSetInputError, listTestSets } from '../../lib/testsets/testsets.ts'
 import { ModelDirError } from '../../scoring/embed/model-dir.ts'
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options']

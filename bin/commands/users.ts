@@ -17,12 +17,12 @@ Options:
   --organizer           make the account an organizer`,
   async run(args) {
     const { values } = flags(args, { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, organizer: { type: 'boolean' } })
-    const { signUpSchema, createUser } = await import('../../lib/auth.ts')
+    const { signUpSchema, createUser } = await import('../../lib/accounts/auth.ts')
     const parsed = signUpSchema.safeParse({ email: required(values.email, '--email'), name: required(values.name, '--name'), password: required(values.password, '--password') })
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
-    const { config } = await import('../../lib/config.ts')
-    const { applyMigrations } = await import('../../lib/migrate.ts')
-    const { closeDb } = await import('../../lib/db.ts')
+    const { config } = await import('../../lib/platform/config.ts')
+    const { applyMigrations } = await import('../../lib/platform/migrate.ts')
+    const { closeDb } = await import('../../lib/platform/db.ts')
     await applyMigrations({ url: config().databaseUrl })
     try {
       const user = await createUser({ ...parsed.data, organizer: values.organizer === true })

@@ -1,8 +1,8 @@
 import { UsageError, type Command } from '../command.ts'
-import { config } from '../../lib/config.ts'
-import { closeDb } from '../../lib/db.ts'
+import { config } from '../../lib/platform/config.ts'
+import { closeDb } from '../../lib/platform/db.ts'
 import { jobHandlers } from '../../lib/jobs/index.ts'
-import { applyMigrations } from '../../lib/migrate.ts'
+import { applyMigrations } from '../../lib/platform/migrate.ts'
 import { closeQueue, queue, type WorkerEvent } from '../../lib/queue/index.ts'
 
 function parseArgs(args: string[]): { concurrency: number; graceMs: number } {

@@ -5,9 +5,9 @@ import { createWriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { db, type TestSetVersion } from '../db.ts'
+import { db, type TestSetVersion } from '../platform/db.ts'
 import { PermanentJobError } from '../queue/types.ts'
-import { storage } from '../storage.ts'
+import { storage } from '../platform/storage.ts'
 
 export const NO_TEST_SET_MESSAGE = 'The competition has no test set to score against yet; submissions will be rescored once it is ready'
 

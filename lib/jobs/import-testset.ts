@@ -3,7 +3,7 @@
 // the version row carries the reason for the organizer either way.
 import { z } from 'zod'
 import { PermanentJobError, type JobHandler } from '../queue/types.ts'
-import { isTestSetInputError, processTestSet } from '../testsets.ts'
+import { isTestSetInputError, processTestSet } from '../testsets/testsets.ts'
 
 const payloadSchema = z.object({ versionId: z.string().min(1), activate: z.boolean().optional() })
 

@@ -5,7 +5,7 @@ import { scorePromptSubmission as scorePrompts } from '../../scoring/prompts.ts'
 import type { ScoreResult } from '../../scoring/score.ts'
 import type { SubmissionSource } from '../../scoring/source.ts'
 import type { Truth } from '../../scoring/truth.ts'
-import { modelDirOptions } from '../models.ts'
+import { modelDirOptions } from '../platform/embedder-dir.ts'
 
 let embedder: Promise<Embedder> | undefined
 

@@ -4,10 +4,10 @@
 // result is written exactly once.
 import type { ScoreSuccess } from '../../scoring/score.ts'
 import type { Truth } from '../../scoring/truth.ts'
-import { now } from '../clock.ts'
-import { invalidateLeaderboard } from '../leaderboard.ts'
+import { now } from '../platform/clock.ts'
+import { invalidateLeaderboard } from '../leaderboards/leaderboard.ts'
 import type { JobContext, TxClient } from '../queue/types.ts'
-import { storage } from '../storage.ts'
+import { storage } from '../platform/storage.ts'
 
 /** `imageId,public,score` for every image; the API filters private rows for participants. */
 export function perImageCsv(truth: Truth, perImage: Float64Array): string {

@@ -3,7 +3,7 @@
 // 'run-model' for model submissions), or takes back its existing scores for that version.
 import { z } from 'zod'
 import { PermanentJobError, type JobHandler } from '../queue/types.ts'
-import { rescoreForTestSet } from '../testsets.ts'
+import { rescoreForTestSet } from '../testsets/testsets.ts'
 
 const payloadSchema = z.object({ competitionId: z.string().min(1), testSetId: z.string().min(1) })
 

@@ -1,7 +1,7 @@
 // The embedded queue: the Job table is the queue. Workers poll for due rows (and are woken at
 // once by an enqueue in the same process) and take them with the lease claim of store.ts.
 import { EventEmitter } from 'node:events'
-import type { Db, Job } from '../db.ts'
+import type { Db, Job } from '../platform/db.ts'
 import { claimNext, countJobs, insertJob, listJobRows, releaseJob, requeueFailedJob } from './store.ts'
 import type { EnqueueOptions, JobHandlers, JobType, Queue, RunningWorker, WorkerOptions } from './types.ts'
 import { DEFAULT_GRACE_MS, newWorkerId, WorkerCore } from './worker-core.ts'

@@ -1,8 +1,8 @@
 // The job queue of the platform. `queue()` is the process-wide instance chosen by the settings
 // (REDIS_URL set: BullMQ on Redis; otherwise the database itself is the queue); `createQueue`
 // builds one explicitly (tests, tools).
-import { config } from '../config.ts'
-import { db as defaultDb, type Db, type Job } from '../db.ts'
+import { config } from '../platform/config.ts'
+import { db as defaultDb, type Db, type Job } from '../platform/db.ts'
 import { createEmbeddedQueue } from './embedded.ts'
 import { createRedisQueue } from './redis.ts'
 import type { ListJobsOptions, Queue } from './types.ts'

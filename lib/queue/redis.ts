@@ -8,7 +8,7 @@
 // UnrecoverableError. A periodic sweep re-adds rows BullMQ does not know about (an enqueue whose
 // Redis add failed, a job BullMQ gave up on after too many stalls): harmless thanks to jobId.
 import { DelayedError, Queue as BullQueue, UnrecoverableError, Worker as BullWorker, type Job as BullJob } from 'bullmq'
-import type { Db, Job } from '../db.ts'
+import type { Db, Job } from '../platform/db.ts'
 import { claimJob, countJobs, insertJob, listJobRows, requeueFailedJob } from './store.ts'
 import type { EnqueueOptions, JobHandlers, JobType, Queue, RunningWorker, WorkerOptions } from './types.ts'
 import { DEFAULT_GRACE_MS, newWorkerId, WorkerCore } from './worker-core.ts'

@@ -2,7 +2,7 @@
 // Shared by the embedded and the BullMQ queue; every write is fenced on
 // `leaseOwner = workerId AND status = 'running'`, so a worker that lost its lease (it stalled
 // and another took over) can no longer change the job or write results.
-import type { Db, Job } from '../db.ts'
+import type { Db, Job } from '../platform/db.ts'
 import { isPermanentJobError, type JobContext, type JobHandler, type TxClient } from './types.ts'
 
 /** What participants see when scoring failed for a reason that is ours, not theirs. */

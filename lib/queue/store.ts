@@ -3,7 +3,7 @@
 // SQLite (one writer at a time) and on PostgreSQL (a concurrent UPDATE waits for the row lock and
 // then re-evaluates the WHERE clause against the committed row), so two workers can never both
 // get count === 1 for the same job.
-import type { Db, Job, Prisma } from '../db.ts'
+import type { Db, Job, Prisma } from '../platform/db.ts'
 import type { EnqueueOptions, JobStatus, JobType, ListJobsOptions } from './types.ts'
 
 export const DEFAULT_MAX_ATTEMPTS = 3

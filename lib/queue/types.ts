@@ -2,7 +2,7 @@
 // BullMQ on Redis (when REDIS_URL is set). In both, the `Job` row in the database is the record
 // of status, progress and log, and a lease on it fences the work: a job that was running when its
 // worker died is taken over once the lease expires, and only the lease holder may finish it.
-import type { Job } from '../db.ts'
+import type { Job } from '../platform/db.ts'
 
 export const JOB_TYPES = ['score-submission', 'import-testset', 'rescore-competition', 'run-model', 'run-baseline'] as const
 export type JobType = (typeof JOB_TYPES)[number]
@@ -30,7 +30,7 @@ export interface JobContext {
   complete(write?: (tx: TxClient) => Promise<void>): Promise<boolean>
 }
 
-export type TxClient = Parameters<Parameters<import('../db.ts').Db['$transaction']>[0]>[0]
+export type TxClient = Parameters<Parameters<import('../platform/db.ts').Db['$transaction']>[0]>[0]
 
 export type JobHandler = (payload: unknown, ctx: JobContext) => Promise<void>
 export type JobHandlers = Partial<Record<JobType, JobHandler>>

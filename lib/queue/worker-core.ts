@@ -3,7 +3,7 @@
 // whatever is still running).
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
-import type { Db, Job } from '../db.ts'
+import type { Db, Job } from '../platform/db.ts'
 import { runJob, type RunOutcome } from './runner.ts'
 import { releaseJob } from './store.ts'
 import type { JobHandlers, JobType, WorkerEvent } from './types.ts'

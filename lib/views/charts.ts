@@ -1,7 +1,7 @@
 // Read-models for the competition charts: the best public score over time of the top teams and
 // the number of submissions per day. Only public scores and counts: nothing private leaks here.
-import { db, type Competition } from '../db.ts'
-import { getLeaderboard } from '../leaderboard.ts'
+import { db, type Competition } from '../platform/db.ts'
+import { getLeaderboard } from '../leaderboards/leaderboard.ts'
 
 const DAY_MS = 86_400_000
 

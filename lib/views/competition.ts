@@ -2,10 +2,10 @@
 // in React's per-request cache so the layout and the page share one lookup.
 import { cache } from 'react'
 import { notFound } from 'next/navigation'
-import { db, type Competition, type User } from '../db.ts'
-import { getTeamView, type TeamView } from '../teams.ts'
-import { phaseOf, type CompetitionPhase } from '../competitions.ts'
-import { currentUser } from './session.ts'
+import { db, type Competition, type User } from '../platform/db.ts'
+import { getTeamView, type TeamView } from '../teams/teams.ts'
+import { phaseOf, type CompetitionPhase } from '../competitions/list.ts'
+import { currentUser } from '../web/session.ts'
 
 export interface CompetitionPageData {
   competition: Competition

@@ -1,9 +1,9 @@
 // Read-model of the submission page: the submission as its viewer may see it, its per-image
 // cosines, and the competition's baseline (the `isBaseline` submission) for comparison.
-import { db, type User } from '../db.ts'
-import { canSeePrivate, getPerImageScores, getSubmission, type PerImageScore, type SubmissionView } from '../submissions.ts'
-import { storage } from '../storage.ts'
-import { isApiError } from '../http.ts'
+import { db, type User } from '../platform/db.ts'
+import { canSeePrivate, getPerImageScores, getSubmission, type PerImageScore, type SubmissionView } from '../submissions/submissions.ts'
+import { storage } from '../platform/storage.ts'
+import { isApiError } from '../web/http.ts'
 
 export interface BaselineView {
   name: string

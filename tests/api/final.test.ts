@@ -5,7 +5,7 @@ import { POST as select } from '../../app/api/competitions/[slug]/selection/rout
 import { GET as leaderboard } from '../../app/api/competitions/[slug]/leaderboard/route.ts'
 import { POST as reveal } from '../../app/api/competitions/[slug]/reveal/route.ts'
 import { GET as getSub } from '../../app/api/submissions/[id]/route.ts'
-import { setClock } from '../../lib/clock.ts'
+import { setClock } from '../../lib/platform/clock.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { params, seedCompetition, settled, submissionCsv, useTestApp } from '../helpers/app.ts'
 import { joinComp, makeOrganizer, signUp, submit, type TestUser } from './users.ts'

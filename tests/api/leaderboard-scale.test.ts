@@ -1,6 +1,6 @@
 // The leaderboards stay fast at Kaggle scale: 2,000 teams with 100,000 scored submissions.
 import { expect, it } from 'vitest'
-import { getLeaderboard, invalidateLeaderboard } from '../../lib/leaderboard.ts'
+import { getLeaderboard, invalidateLeaderboard } from '../../lib/leaderboards/leaderboard.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { seedCompetition, useTestApp } from '../helpers/app.ts'
 

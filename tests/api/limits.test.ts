@@ -1,6 +1,6 @@
 // The daily submission limit: its reset at 00:00 UTC (with an injected clock) and its race safety.
 import { afterEach, expect, it } from 'vitest'
-import { setClock } from '../../lib/clock.ts'
+import { setClock } from '../../lib/platform/clock.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { seedCompetition, settled, submissionCsv, useTestApp } from '../helpers/app.ts'
 import { joinComp, signUp, submit } from './users.ts'
@@ -60,7 +60,7 @@ forEachDatabase((t) => {
     expect(late.status).toBe(201)
     const row = await settled(app, late.body.submission!.id)
     expect(row).toMatchObject({ status: 'scored', late: true })
-    const { getLeaderboard } = await import('../../lib/leaderboard.ts')
+    const { getLeaderboard } = await import('../../lib/leaderboards/leaderboard.ts')
     const competition = await t.db.competition.findUniqueOrThrow({ where: { id: c.id } })
     expect((await getLeaderboard(null, competition, 'public')).rows).toEqual([])
   })

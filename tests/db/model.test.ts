@@ -1,7 +1,7 @@
 // The data model's rules, checked on both databases the platform supports.
 import { describe, expect, it } from 'vitest'
 import { forEachDatabase } from '../helpers/databases.ts'
-import type { Db } from '../../lib/db.ts'
+import type { Db } from '../../lib/platform/db.ts'
 
 let counter = 0
 const unique = (p: string) => `${p}-${process.pid}-${++counter}`
@@ -121,7 +121,7 @@ describe('migrations', () => {
     const { execFile } = await import('node:child_process')
     const { promisify } = await import('node:util')
     const Database = (await import('better-sqlite3')).default
-    const { listMigrations } = await import('../../lib/migrate.ts')
+    const { listMigrations } = await import('../../lib/platform/migrate.ts')
     const dir = mkdtempSync(path.join(os.tmpdir(), 'arena-mig-'))
     const file = path.join(dir, 'race.db')
     const root = path.resolve(import.meta.dirname, '../..')
@@ -142,7 +142,7 @@ describe('migrations', () => {
 
   it('apply once when several clients start at the same time (PostgreSQL)', async () => {
     const { createTestDatabase } = await import('../helpers/databases.ts')
-    const { applyMigrations, listMigrations } = await import('../../lib/migrate.ts')
+    const { applyMigrations, listMigrations } = await import('../../lib/platform/migrate.ts')
     const t = await createTestDatabase('postgresql')
     try {
       // The helper migrated it already: drop everything and race three runners on the empty database.

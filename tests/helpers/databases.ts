@@ -30,8 +30,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe } from 'vitest'
-import { createDb, type Db } from '../../lib/db.ts'
-import { applyMigrations, type Provider } from '../../lib/migrate.ts'
+import { createDb, type Db } from '../../lib/platform/db.ts'
+import { applyMigrations, type Provider } from '../../lib/platform/migrate.ts'
 
 export type { Provider }
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, loadConfig, repoRoot } from '../../lib/config.ts'
+import { ConfigError, loadConfig, repoRoot } from '../../lib/platform/config.ts'
 
 describe('loadConfig', () => {
   it('defaults to the embedded SQLite file under the data dir, port 3000, embedded queue', () => {

@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
-import { LocalStorage, StorageKeyError, StorageLimitError } from '../../lib/storage.ts'
+import { LocalStorage, StorageKeyError, StorageLimitError } from '../../lib/platform/storage.ts'
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'arena-storage-'))
 const store = new LocalStorage(root)

@@ -1,7 +1,7 @@
 // Shared pieces of the queue tests: queues in both modes on a test database, fixtures, polling.
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import type { Db } from '../../lib/db.ts'
+import type { Db } from '../../lib/platform/db.ts'
 import { createQueue, type CreateQueueOptions, type Queue } from '../../lib/queue/index.ts'
 
 export type QueueMode = 'embedded' | 'redis'

@@ -1,6 +1,6 @@
 // The queue's contract, on SQLite and PostgreSQL, embedded and on BullMQ/Redis.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createDb } from '../../lib/db.ts'
+import { createDb } from '../../lib/platform/db.ts'
 import { INTERNAL_ERROR_MESSAGE, PermanentJobError, type JobHandlers, type RunningWorker } from '../../lib/queue/index.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { makeSubmission, QUEUE_MODES, sleep, testQueue, waitFor, type TestQueue } from './helpers.ts'

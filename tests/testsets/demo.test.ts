@@ -3,8 +3,8 @@ import { expect } from 'vitest'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { useTestApp } from '../helpers/app.ts'
 import { waitFor } from '../queue/helpers.ts'
-import { DEMO_SLUG, seedDemo } from '../../lib/demo.ts'
-import { listExamples, listTestSets } from '../../lib/testsets.ts'
+import { DEMO_SLUG, seedDemo } from '../../lib/demo/demo.ts'
+import { listExamples, listTestSets } from '../../lib/testsets/testsets.ts'
 import { itWithModel } from './fixtures.ts'
 
 forEachDatabase((t) => {

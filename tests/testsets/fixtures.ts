@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import { it } from 'vitest'
-import { findModelDir } from '../../lib/models.ts'
+import { findModelDir } from '../../lib/platform/embedder-dir.ts'
 import type { Embedder } from '../../scoring/embedder.ts'
 
 /** Writes `id.png` solid-colour images into `dir`. */

@@ -1,6 +1,6 @@
 // The organizer's input, without a database: the prompts CSV, image names, matching, the split.
 import { describe, expect, it } from 'vitest'
-import { assignPublic, imageFilesOf, matchImagesToPrompts, parsePromptsCsv, TestSetInputError } from '../../lib/testset-input.ts'
+import { assignPublic, imageFilesOf, matchImagesToPrompts, parsePromptsCsv, TestSetInputError } from '../../lib/testsets/input.ts'
 
 describe('parsePromptsCsv', () => {
   it('reads quoted multi-line prompts and a BOM, with the line each record starts on', () => {

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
 import { cookies } from 'next/headers'
-import { listApiTokens } from '@/lib/auth'
-import { currentUser } from '@/lib/views/session'
-import { FLASH_TOKEN_COOKIE } from '@/lib/views/tokens'
+import { listApiTokens } from '@/lib/accounts/auth'
+import { currentUser } from '@/lib/web/session'
+import { FLASH_TOKEN_COOKIE } from '@/lib/web/token-flash'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { fmtDate } from '@/app/components/format'
 

@@ -1,8 +1,8 @@
-import { requireOrganizer } from '@/lib/auth'
-import { competitionView, createCompetition, createCompetitionSchema } from '@/lib/competition-admin'
-import { listCompetitions } from '@/lib/competitions'
-import { now } from '@/lib/clock'
-import { handle, json, parseJson } from '@/lib/http'
+import { requireOrganizer } from '@/lib/accounts/auth'
+import { competitionView, createCompetition, createCompetitionSchema } from '@/lib/competitions/admin'
+import { listCompetitions } from '@/lib/competitions/list'
+import { now } from '@/lib/platform/clock'
+import { handle, json, parseJson } from '@/lib/web/http'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,4 +1,4 @@
-import { openApiDocument } from '@/lib/openapi'
+import { openApiDocument } from '@/lib/web/openapi'
 
 export const dynamic = 'force-static'
 

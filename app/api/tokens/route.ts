@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { createApiToken, listApiTokens, requireUser, revokeApiToken } from '@/lib/auth'
-import { handle, json, notFound, parseJson, parseQuery } from '@/lib/http'
+import { createApiToken, listApiTokens, requireUser, revokeApiToken } from '@/lib/accounts/auth'
+import { handle, json, notFound, parseJson, parseQuery } from '@/lib/web/http'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { mergerDeadlineOf } from '@/lib/teams'
+import { mergerDeadlineOf } from '@/lib/teams/teams'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { fmtDate } from '@/app/components/format'
 

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { currentUser } from '@/lib/views/session'
+import { currentUser } from '@/lib/web/session'
 import { submissionDetail } from '@/lib/views/submission'
 import { Histogram } from '@/app/components/charts/Histogram'
 import { AutoRefresh } from '@/app/components/AutoRefresh'

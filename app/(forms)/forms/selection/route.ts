@@ -1,6 +1,6 @@
-import { requireCompetition } from '@/lib/competition-admin'
-import { selectSubmissions } from '@/lib/submissions'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { selectSubmissions } from '@/lib/submissions/submissions'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/', async ({ form, field, user }) => {

@@ -1,6 +1,6 @@
-import { authenticate, createSession, sessionCookie } from '@/lib/auth'
-import { badRequest, unauthorized } from '@/lib/http'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { authenticate, createSession, sessionCookie } from '@/lib/accounts/auth'
+import { badRequest, unauthorized } from '@/lib/web/http'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(

@@ -1,5 +1,5 @@
-import { clearedSessionCookie, destroySession, readCookie, SESSION_COOKIE } from '@/lib/auth'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { clearedSessionCookie, destroySession, readCookie, SESSION_COOKIE } from '@/lib/accounts/auth'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(

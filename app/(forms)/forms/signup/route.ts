@@ -1,5 +1,5 @@
-import { createSession, createUser, sessionCookie, signUpSchema } from '@/lib/auth'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { createSession, createUser, sessionCookie, signUpSchema } from '@/lib/accounts/auth'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(

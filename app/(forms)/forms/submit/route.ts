@@ -1,10 +1,10 @@
 // The no-JavaScript path of the submit form (the page's script uploads to the REST API instead,
 // for progress events): same service, then a redirect to the submission's page.
-import { requireUser } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { createSubmission } from '@/lib/submissions'
-import { uploadFromRequest } from '@/lib/uploads'
-import { messageOf, redirectTo } from '@/lib/views/forms'
+import { requireUser } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { createSubmission } from '@/lib/submissions/submissions'
+import { uploadFromRequest } from '@/lib/web/uploads'
+import { messageOf, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   const slug = new URL(request.url).searchParams.get('slug')

@@ -1,5 +1,5 @@
-import { publicUser, requireUser } from '@/lib/auth'
-import { handle, json } from '@/lib/http'
+import { publicUser, requireUser } from '@/lib/accounts/auth'
+import { handle, json } from '@/lib/web/http'
 
 export const dynamic = 'force-dynamic'
 

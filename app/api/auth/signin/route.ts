@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { authenticate, createSession, publicUser, sessionCookie } from '@/lib/auth'
-import { ApiError, handle, json, parseJson } from '@/lib/http'
+import { authenticate, createSession, publicUser, sessionCookie } from '@/lib/accounts/auth'
+import { ApiError, handle, json, parseJson } from '@/lib/web/http'
 
 const schema = z.object({ email: z.string().min(1), password: z.string().min(1) })
 

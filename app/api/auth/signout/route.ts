@@ -1,5 +1,5 @@
-import { clearedSessionCookie, destroySession, readCookie, SESSION_COOKIE } from '@/lib/auth'
-import { handle, json } from '@/lib/http'
+import { clearedSessionCookie, destroySession, readCookie, SESSION_COOKIE } from '@/lib/accounts/auth'
+import { handle, json } from '@/lib/web/http'
 
 export async function POST(request: Request): Promise<Response> {
   return handle(async () => {

@@ -1,5 +1,5 @@
-import { createSession, createUser, publicUser, sessionCookie, signUpSchema } from '@/lib/auth'
-import { handle, json, parseJson } from '@/lib/http'
+import { createSession, createUser, publicUser, sessionCookie, signUpSchema } from '@/lib/accounts/auth'
+import { handle, json, parseJson } from '@/lib/web/http'
 
 /** Creates an account and signs it in (session cookie). */
 export async function POST(request: Request): Promise<Response> {

@@ -1,6 +1,6 @@
-import { requireOrganizer } from '@/lib/auth'
-import { competitionView, requireCompetition, updateCompetition, updateCompetitionSchema } from '@/lib/competition-admin'
-import { handle, json, parseJson, type RouteContext } from '@/lib/http'
+import { requireOrganizer } from '@/lib/accounts/auth'
+import { competitionView, requireCompetition, updateCompetition, updateCompetitionSchema } from '@/lib/competitions/admin'
+import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { requireUser } from '@/lib/auth'
-import { handle, json, parseJson } from '@/lib/http'
-import { joinTeamByCode } from '@/lib/teams'
+import { requireUser } from '@/lib/accounts/auth'
+import { handle, json, parseJson } from '@/lib/web/http'
+import { joinTeamByCode } from '@/lib/teams/teams'
 
 const schema = z.object({ inviteCode: z.string().min(1) })
 

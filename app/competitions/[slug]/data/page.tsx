@@ -1,9 +1,9 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { listExamples } from '@/lib/testsets'
-import { db } from '@/lib/db'
+import { listExamples } from '@/lib/testsets/testsets'
+import { db } from '@/lib/platform/db'
 import { fmtBytes } from '@/app/components/format'
-import { storage } from '@/lib/storage'
+import { storage } from '@/lib/platform/storage'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Data' }

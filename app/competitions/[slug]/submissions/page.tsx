@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { canSeePrivate, listTeamSubmissions } from '@/lib/submissions'
+import { canSeePrivate, listTeamSubmissions } from '@/lib/submissions/submissions'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { fmtBytes, fmtDate, fmtScore } from '@/app/components/format'

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { teamQuota } from '@/lib/submissions'
-import { db } from '@/lib/db'
+import { teamQuota } from '@/lib/submissions/submissions'
+import { db } from '@/lib/platform/db'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { UploadForm } from '@/app/components/UploadForm'
 

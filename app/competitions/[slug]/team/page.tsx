@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { mergerDeadlineOf } from '@/lib/teams'
+import { mergerDeadlineOf } from '@/lib/teams/teams'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { Countdown } from '@/app/components/Countdown'
 import { fmtDate } from '@/app/components/format'

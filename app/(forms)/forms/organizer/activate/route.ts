@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { activateTestSetByNumber } from '@/lib/testsets'
-import { forbidden } from '@/lib/http'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { activateTestSetByNumber } from '@/lib/testsets/testsets'
+import { forbidden } from '@/lib/web/http'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/organizer', async ({ field, user }) => {

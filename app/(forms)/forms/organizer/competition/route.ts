@@ -1,7 +1,7 @@
 // Create (no `original` field) or edit (original = the slug) a competition from the console form.
-import { createCompetition, createCompetitionSchema, updateCompetition, updateCompetitionSchema } from '@/lib/competition-admin'
-import { forbidden } from '@/lib/http'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { createCompetition, createCompetitionSchema, updateCompetition, updateCompetitionSchema } from '@/lib/competitions/admin'
+import { forbidden } from '@/lib/web/http'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 /** `<input type="datetime-local">` has no zone: the console labels these fields UTC. */
 function utc(v: string): string | undefined {

@@ -1,7 +1,7 @@
-import { requireCompetition } from '@/lib/competition-admin'
-import { rescoreCompetition } from '@/lib/submissions'
-import { forbidden } from '@/lib/http'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { rescoreCompetition } from '@/lib/submissions/submissions'
+import { forbidden } from '@/lib/web/http'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/organizer', async ({ field, user }) => {

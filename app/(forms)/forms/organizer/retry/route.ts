@@ -1,6 +1,6 @@
 import { retryJob } from '@/lib/queue'
-import { conflict, forbidden } from '@/lib/http'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { conflict, forbidden } from '@/lib/web/http'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/organizer/jobs', async ({ field, user, returnTo }) => {

@@ -1,6 +1,6 @@
-import { revealPrivateLeaderboard } from '@/lib/competition-admin'
-import { forbidden } from '@/lib/http'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { revealPrivateLeaderboard } from '@/lib/competitions/admin'
+import { forbidden } from '@/lib/web/http'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/organizer', async ({ field, user }) => {

@@ -1,6 +1,6 @@
-import { joinTeamByCode } from '@/lib/teams'
-import { badRequest } from '@/lib/http'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { joinTeamByCode } from '@/lib/teams/teams'
+import { badRequest } from '@/lib/web/http'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/', async ({ field, user }) => {

@@ -1,6 +1,6 @@
-import { requireCompetition } from '@/lib/competition-admin'
-import { leaveTeam } from '@/lib/teams'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { leaveTeam } from '@/lib/teams/teams'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/', async ({ field, user }) => {

@@ -1,7 +1,7 @@
-import { requireCompetition } from '@/lib/competition-admin'
-import { badRequest } from '@/lib/http'
-import { mergeTeams } from '@/lib/teams'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { badRequest } from '@/lib/web/http'
+import { mergeTeams } from '@/lib/teams/teams'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/', async ({ field, user }) => {

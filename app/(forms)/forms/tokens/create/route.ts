@@ -1,7 +1,7 @@
-import { createApiToken } from '@/lib/auth'
-import { badRequest } from '@/lib/http'
-import { flashTokenCookie } from '@/lib/views/tokens'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { createApiToken } from '@/lib/accounts/auth'
+import { badRequest } from '@/lib/web/http'
+import { flashTokenCookie } from '@/lib/web/token-flash'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/account/tokens', async ({ field, user }) => {

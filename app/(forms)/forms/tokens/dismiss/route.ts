@@ -1,5 +1,5 @@
-import { clearedFlashTokenCookie } from '@/lib/views/tokens'
-import { redirectTo } from '@/lib/views/forms'
+import { clearedFlashTokenCookie } from '@/lib/web/token-flash'
+import { redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return redirectTo(request, '/account/tokens', {}, { 'set-cookie': clearedFlashTokenCookie() })

@@ -1,6 +1,6 @@
-import { revokeApiToken } from '@/lib/auth'
-import { notFound } from '@/lib/http'
-import { handleForm, redirectTo } from '@/lib/views/forms'
+import { revokeApiToken } from '@/lib/accounts/auth'
+import { notFound } from '@/lib/web/http'
+import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/account/tokens', async ({ field, user }) => {

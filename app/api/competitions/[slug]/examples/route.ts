@@ -1,6 +1,6 @@
-import { handle, json, type RouteContext } from '@/lib/http'
-import { requireCompetition } from '@/lib/competition-admin'
-import { listExamples } from '@/lib/testsets'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { listExamples } from '@/lib/testsets/testsets'
 
 export const dynamic = 'force-dynamic'
 

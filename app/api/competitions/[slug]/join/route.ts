@@ -1,7 +1,7 @@
-import { requireUser } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, type RouteContext } from '@/lib/http'
-import { joinCompetition } from '@/lib/teams'
+import { requireUser } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { joinCompetition } from '@/lib/teams/teams'
 
 /** Joins as a one-person team (idempotent). */
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { userFromRequest } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, parseQuery, type RouteContext } from '@/lib/http'
-import { getLeaderboard, leaderboardCsv, leaderboardJsonBytes } from '@/lib/leaderboard'
+import { userFromRequest } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, parseQuery, type RouteContext } from '@/lib/web/http'
+import { getLeaderboard, leaderboardCsv, leaderboardJsonBytes } from '@/lib/leaderboards/leaderboard'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,7 +1,7 @@
-import { requireUser } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, type RouteContext } from '@/lib/http'
-import { createModelSubmission, modelUploadFromRequest } from '@/lib/model-submissions'
+import { requireUser } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { createModelSubmission, modelUploadFromRequest } from '@/lib/submissions/model-submissions'
 
 export const dynamic = 'force-dynamic'
 

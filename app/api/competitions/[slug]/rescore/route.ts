@@ -1,7 +1,7 @@
-import { requireOrganizer } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, type RouteContext } from '@/lib/http'
-import { rescoreCompetition } from '@/lib/submissions'
+import { requireOrganizer } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { rescoreCompetition } from '@/lib/submissions/submissions'
 
 /** Organizer: queues every scored submission for scoring against the active test set. */
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {

@@ -1,6 +1,6 @@
-import { requireOrganizer } from '@/lib/auth'
-import { competitionView, revealPrivateLeaderboard } from '@/lib/competition-admin'
-import { handle, json, type RouteContext } from '@/lib/http'
+import { requireOrganizer } from '@/lib/accounts/auth'
+import { competitionView, revealPrivateLeaderboard } from '@/lib/competitions/admin'
+import { handle, json, type RouteContext } from '@/lib/web/http'
 
 /** Organizer: makes the private leaderboard public (after the deadline only). */
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {

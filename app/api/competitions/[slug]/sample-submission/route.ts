@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
-import { handle, type RouteContext } from '@/lib/http'
-import { sampleSubmission } from '@/lib/testsets'
-import { storage } from '@/lib/storage'
+import { handle, type RouteContext } from '@/lib/web/http'
+import { sampleSubmission } from '@/lib/testsets/testsets'
+import { storage } from '@/lib/platform/storage'
 
 export const dynamic = 'force-dynamic'
 

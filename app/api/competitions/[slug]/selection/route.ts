@@ -1,7 +1,7 @@
-import { requireUser } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, parseJson, type RouteContext } from '@/lib/http'
-import { selectionSchema, selectSubmissions } from '@/lib/submissions'
+import { requireUser } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
+import { selectionSchema, selectSubmissions } from '@/lib/submissions/submissions'
 
 /** Replaces the team's final selection; an empty list means "best public submissions". */
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {

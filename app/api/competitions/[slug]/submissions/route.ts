@@ -1,8 +1,8 @@
-import { requireUser } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, type RouteContext } from '@/lib/http'
-import { createSubmission, listTeamSubmissions } from '@/lib/submissions'
-import { uploadFromRequest } from '@/lib/uploads'
+import { requireUser } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { createSubmission, listTeamSubmissions } from '@/lib/submissions/submissions'
+import { uploadFromRequest } from '@/lib/web/uploads'
 
 export const dynamic = 'force-dynamic'
 

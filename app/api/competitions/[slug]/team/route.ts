@@ -1,7 +1,7 @@
-import { requireUser } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, notFound, type RouteContext } from '@/lib/http'
-import { getTeamView, leaveTeam } from '@/lib/teams'
+import { requireUser } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, json, notFound, type RouteContext } from '@/lib/web/http'
+import { getTeamView, leaveTeam } from '@/lib/teams/teams'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,7 +1,7 @@
-import { requireOrganizer } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, type RouteContext } from '@/lib/http'
-import { listTestSets, uploadTestSet } from '@/lib/testsets'
+import { requireOrganizer } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { listTestSets, uploadTestSet } from '@/lib/testsets/testsets'
 
 export const dynamic = 'force-dynamic'
 

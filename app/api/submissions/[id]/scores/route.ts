@@ -1,6 +1,6 @@
-import { requireUser } from '@/lib/auth'
-import { handle, json, type RouteContext } from '@/lib/http'
-import { getPerImageScores } from '@/lib/submissions'
+import { requireUser } from '@/lib/accounts/auth'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { getPerImageScores } from '@/lib/submissions/submissions'
 
 export const dynamic = 'force-dynamic'
 

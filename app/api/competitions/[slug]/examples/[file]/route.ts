@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream'
-import { handle, notFound, type RouteContext } from '@/lib/http'
-import { requireCompetition } from '@/lib/competition-admin'
-import { listExamples } from '@/lib/testsets'
-import { storage } from '@/lib/storage'
+import { handle, notFound, type RouteContext } from '@/lib/web/http'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { listExamples } from '@/lib/testsets/testsets'
+import { storage } from '@/lib/platform/storage'
 
 export const dynamic = 'force-dynamic'
 

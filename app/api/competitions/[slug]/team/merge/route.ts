@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { requireUser } from '@/lib/auth'
-import { requireCompetition } from '@/lib/competition-admin'
-import { handle, json, parseJson, type RouteContext } from '@/lib/http'
-import { mergeTeams } from '@/lib/teams'
+import { requireUser } from '@/lib/accounts/auth'
+import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
+import { mergeTeams } from '@/lib/teams/teams'
 
 const schema = z.object({ inviteCode: z.string().min(1) })
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { requireOrganizer } from '@/lib/auth'
-import { handle, json, type RouteContext } from '@/lib/http'
-import { activateTestSetByNumber, listTestSets } from '@/lib/testsets'
+import { requireOrganizer } from '@/lib/accounts/auth'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { activateTestSetByNumber, listTestSets } from '@/lib/testsets/testsets'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,9 +1,9 @@
 // The OpenAPI 3.1 description of the REST API. Request bodies come from the same zod schemas the
 // route handlers parse with (z.toJSONSchema), so the document cannot drift from validation there.
 import { z } from 'zod'
-import { signUpSchema } from './auth.ts'
-import { createCompetitionSchema, updateCompetitionSchema } from './competition-admin.ts'
-import { selectionSchema } from './submissions.ts'
+import { signUpSchema } from '../accounts/auth.ts'
+import { createCompetitionSchema, updateCompetitionSchema } from '../competitions/admin.ts'
+import { selectionSchema } from '../submissions/submissions.ts'
 
 type Json = Record<string, unknown>
 

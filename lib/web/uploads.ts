@@ -2,8 +2,8 @@
 // (`POST …?filename=…&description=…`, used by the CLI) or a browser multipart form with one file.
 import { badRequest } from './http.ts'
 import { boundaryOf, MultipartError, readMultipart, readTextPart } from './multipart.ts'
-import { webStreamChunks } from '../scoring/source.ts'
-import { MAX_MANIFEST_BYTES } from '../scoring/model/manifest.ts'
+import { webStreamChunks } from '../../scoring/source.ts'
+import { MAX_MANIFEST_BYTES } from '../../scoring/model/manifest.ts'
 
 export interface IncomingUpload {
   fileName: string

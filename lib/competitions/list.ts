@@ -1,4 +1,4 @@
-import { db, type Competition } from './db.ts'
+import { db, type Competition } from '../platform/db.ts'
 
 export type CompetitionPhase = 'upcoming' | 'active' | 'finished'
 

@@ -6,8 +6,8 @@
 // just after an expiry run the queries once); for one more TTL after expiry readers get the old
 // board while that build runs. The JSON and CSV bytes of a cached board are serialized once and
 // reused by every request that gets the same board.
-import { db, type Competition, type User } from './db.ts'
-import { forbidden } from './http.ts'
+import { db, type Competition, type User } from '../platform/db.ts'
+import { forbidden } from '../web/http.ts'
 
 export type LeaderboardType = 'public' | 'private'
 

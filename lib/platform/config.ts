@@ -4,12 +4,12 @@ import path from 'node:path'
 import { z } from 'zod'
 
 /**
- * The repository root. Under tsx, lib/ sits directly below it; inside Next.js's server bundle
+ * The repository root. Under tsx, this file sits in lib/platform/, two folders below it; inside Next.js's server bundle
  * module paths point into .next/, so the server process publishes the root as ARENA_ROOT first.
  */
 function findRoot(): string {
   if (process.env.ARENA_ROOT) return process.env.ARENA_ROOT
-  const here = typeof import.meta.dirname === 'string' ? path.resolve(import.meta.dirname, '..') : undefined
+  const here = typeof import.meta.dirname === 'string' ? path.resolve(import.meta.dirname, '..', '..') : undefined
   if (here && existsSync(path.join(/*turbopackIgnore: true*/ here, 'prisma', 'schema.prisma'))) return here
   return process.cwd()
 }

@@ -2,10 +2,10 @@
 // by merging. Size and submission-count rules are checked inside a transaction that first locks
 // the teams involved, so concurrent joins/merges cannot overshoot the limits.
 import { randomBytes } from 'node:crypto'
-import { db, type Competition, type Team, type User } from './db.ts'
-import type { TxClient } from './queue/types.ts'
-import { now } from './clock.ts'
-import { conflict, forbidden, notFound } from './http.ts'
+import { db, type Competition, type Team, type User } from '../platform/db.ts'
+import type { TxClient } from '../queue/types.ts'
+import { now } from '../platform/clock.ts'
+import { conflict, forbidden, notFound } from '../web/http.ts'
 
 const DAY_MS = 86_400_000
 

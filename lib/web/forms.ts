@@ -2,9 +2,9 @@
 // route reads the form, calls the owning service and answers with a 303 redirect, carrying a
 // notice or the error message in the query string of the page it returns to.
 import { z } from 'zod'
-import { isApiError } from '../http.ts'
-import { requireUser } from '../auth.ts'
-import type { User } from '../db.ts'
+import { isApiError } from './http.ts'
+import { requireUser } from '../accounts/auth.ts'
+import type { User } from '../platform/db.ts'
 
 /** Only same-site relative paths: never an open redirect. */
 export function safePath(value: unknown, fallback: string): string {

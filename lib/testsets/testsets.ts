@@ -14,19 +14,19 @@ import { createReadStream } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import sharp from 'sharp'
-import { db as defaultDb, type Competition, type Db, type Job, type TestSetVersion } from './db.ts'
-import { storage as defaultStorage, StorageLimitError, type Storage } from './storage.ts'
-import { queue as defaultQueue } from './queue/index.ts'
-import type { Queue } from './queue/types.ts'
+import { db as defaultDb, type Competition, type Db, type Job, type TestSetVersion } from '../platform/db.ts'
+import { storage as defaultStorage, StorageLimitError, type Storage } from '../platform/storage.ts'
+import { queue as defaultQueue } from '../queue/index.ts'
+import type { Queue } from '../queue/types.ts'
 import { z } from 'zod'
-import { config } from './config.ts'
-import { ApiError, badRequest, conflict, notFound } from './http.ts'
-import { boundaryOf, MultipartError, readMultipart, readTextPart } from './multipart.ts'
-import { webStreamChunks } from '../scoring/source.ts'
-import { invalidateLeaderboard } from './leaderboard.ts'
-import { JOB_FOR_KIND } from './submissions.ts'
-import { now } from './clock.ts'
-import { modelDirOptions } from './models.ts'
+import { config } from '../platform/config.ts'
+import { ApiError, badRequest, conflict, notFound } from '../web/http.ts'
+import { boundaryOf, MultipartError, readMultipart, readTextPart } from '../web/multipart.ts'
+import { webStreamChunks } from '../../scoring/source.ts'
+import { invalidateLeaderboard } from '../leaderboards/leaderboard.ts'
+import { JOB_FOR_KIND } from '../submissions/submissions.ts'
+import { now } from '../platform/clock.ts'
+import { modelDirOptions } from '../platform/embedder-dir.ts'
 import {
   assignPublic,
   imageFilesOf,
@@ -39,14 +39,14 @@ import {
   stageImagesFromZip,
   TestSetInputError,
   type MatchedImage,
-} from './testset-input.ts'
-import type { Embedder } from '../scoring/embedder.ts'
-import { buildTruth } from '../scoring/truth.ts'
-import { encodeTruth } from '../scoring/truth-file.ts'
-import { longRows } from '../scoring/embed/format.ts'
-import { loadMiniLmEmbedder, resolveModelDir } from '../scoring/embed/index.ts'
+} from './input.ts'
+import type { Embedder } from '../../scoring/embedder.ts'
+import { buildTruth } from '../../scoring/truth.ts'
+import { encodeTruth } from '../../scoring/truth-file.ts'
+import { longRows } from '../../scoring/embed/format.ts'
+import { loadMiniLmEmbedder, resolveModelDir } from '../../scoring/embed/index.ts'
 
-export { TestSetInputError, isTestSetInputError } from './testset-input.ts'
+export { TestSetInputError, isTestSetInputError } from './input.ts'
 
 /** What the services use; tests pass their own database, storage and queue. */
 export interface TestSetDeps {
@@ -430,7 +430,7 @@ export interface RescoreOutcome {
 /**
  * Body of the 'rescore-competition' job. Submissions already scored against this version (a
  * re-activation) take those scores back; every other finished submission gets the ordinary
- * scoring job of its kind (lib/submissions.ts JOB_FOR_KIND), which scores the active version.
+ * scoring job of its kind (JOB_FOR_KIND of lib/submissions), which scores the active version.
  * Failed submissions are included: one that failed because no test set was ready yet (or on ids
  * of the old version) may pass now. Queued or running submissions are left alone: their pending
  * job scores the active version anyway.

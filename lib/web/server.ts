@@ -1,12 +1,12 @@
 // The platform process: migrations, demo seed, the Next.js app and the in-process worker.
 import http from 'node:http'
 import next from 'next'
-import { config, repoRoot } from './config.ts'
-import { applyMigrations } from './migrate.ts'
-import { closeDb } from './db.ts'
-import { queue } from './queue/index.ts'
-import { jobHandlers } from './jobs/index.ts'
-import type { RunningWorker } from './queue/types.ts'
+import { config, repoRoot } from '../platform/config.ts'
+import { applyMigrations } from '../platform/migrate.ts'
+import { closeDb } from '../platform/db.ts'
+import { queue } from '../queue/index.ts'
+import { jobHandlers } from '../jobs/index.ts'
+import type { RunningWorker } from '../queue/types.ts'
 
 export interface ServeOptions {
   dev?: boolean
@@ -26,7 +26,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const applied = await applyMigrations({ url: cfg.databaseUrl, log })
   if (applied.length > 0) log(`database: applied ${applied.length} migration(s)`)
   if (cfg.demo) {
-    const { seedDemo } = await import('./demo.ts')
+    const { seedDemo } = await import('../demo/demo.ts')
     await seedDemo({ log })
   }
 

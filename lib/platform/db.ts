@@ -6,16 +6,16 @@
 // types, which is why the SQLite client is cast once, below, and nowhere else.
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3'
 import { PrismaPg } from '@prisma/adapter-pg'
-import { PrismaClient as PostgresClient } from './generated/postgresql/client.ts'
-import { PrismaClient as SqliteClient } from './generated/sqlite/client.ts'
+import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
+import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
 import { config } from './config.ts'
 import { providerOf, sqliteFile } from './migrate.ts'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 
 export type Db = PostgresClient
-export type { Prisma } from './generated/postgresql/client.ts'
-export type * from './generated/postgresql/client.ts'
+export type { Prisma } from '../generated/postgresql/client.ts'
+export type * from '../generated/postgresql/client.ts'
 
 export function createDb(url: string): Db {
   if (providerOf(url) === 'sqlite') {

@@ -1,9 +1,9 @@
 // Organizer operations on competitions (create, edit, reveal) and the lookup every route shares.
 import { z } from 'zod'
-import { db, type Competition } from './db.ts'
-import { now } from './clock.ts'
-import { conflict, notFound } from './http.ts'
-import { phaseOf, type CompetitionPhase } from './competitions.ts'
+import { db, type Competition } from '../platform/db.ts'
+import { now } from '../platform/clock.ts'
+import { conflict, notFound } from '../web/http.ts'
+import { phaseOf, type CompetitionPhase } from './list.ts'
 
 export async function requireCompetition(slug: string): Promise<Competition> {
   const c = await db().competition.findUnique({ where: { slug } })

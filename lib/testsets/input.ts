@@ -5,8 +5,8 @@ import { createReadStream } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { Unzip, UnzipInflate, UnzipPassThrough, type UnzipFile } from 'fflate'
-import type { Storage } from './storage.ts'
-import { seededRandom } from '../scoring/random.ts'
+import type { Storage } from '../platform/storage.ts'
+import { seededRandom } from '../../scoring/random.ts'
 
 /** A problem with the organizer's files; its message names the offending file, line or id. */
 export class TestSetInputError extends Error {

@@ -1,6 +1,6 @@
 // A new API token is shown once: the form route hands it to the tokens page in a short-lived,
 // HttpOnly cookie scoped to that page, which the page's "Done" button clears.
-import { config } from '../config.ts'
+import { config } from '../platform/config.ts'
 
 export const FLASH_TOKEN_COOKIE = 'arena_new_token'
 const PATH = '/account/tokens'

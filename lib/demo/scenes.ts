@@ -2,7 +2,7 @@
 // from SVG, each with the prompt that describes it and a paraphrase of that prompt (what a decent
 // image-to-prompt model might guess). Deterministic: the same seed gives the same pixels and text.
 import sharp from 'sharp'
-import { seededRandom } from '../scoring/random.ts'
+import { seededRandom } from '../../scoring/random.ts'
 
 interface Colour {
   name: string

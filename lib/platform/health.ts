@@ -2,7 +2,7 @@ import { config } from './config.ts'
 import { db } from './db.ts'
 import { migrationStatus } from './migrate.ts'
 import { storage } from './storage.ts'
-import { findModelDir } from './models.ts'
+import { findModelDir } from './embedder-dir.ts'
 
 export interface HealthCheck {
   ok: boolean
