@@ -1,4 +1,4 @@
-import { listCompetitions, type CompetitionPhase, type CompetitionSummary } from '@/lib/competitions/list'
+import { listCompetitions, type CompetitionPhase, type CompetitionSummary } from '@/lib/competitions/competitions'
 import { Countdown } from '@/app/components/Countdown'
 import { fmtDate } from '@/app/components/format'
 

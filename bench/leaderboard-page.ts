@@ -30,7 +30,8 @@ process.env.ARENA_DEMO = '0'
 const { applyMigrations } = await import('../lib/platform/migrate.ts')
 const { config } = await import('../lib/platform/config.ts')
 const { db, closeDb } = await import('../lib/platform/db.ts')
-const { createSession, SESSION_COOKIE } = await import('../lib/accounts/auth.ts')
+const { createSession } = await import('../lib/accounts/auth.ts')
+const { SESSION_COOKIE } = await import('../lib/web/auth.ts')
 
 await applyMigrations({ url: config().databaseUrl })
 const now = Date.now()

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { listCompetitions } from '@/lib/competitions/list'
+import { listCompetitions } from '@/lib/competitions/competitions'
 import { currentOrganizer, jobCounts } from '@/lib/views/organizer'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { fmtDate } from '@/app/components/format'

@@ -8,7 +8,7 @@ import { UsageError, type Command } from '../command.ts'
 import { enqueueBaselineBySlug, TrainDataError } from '../../lib/baseline/baseline.ts'
 import { config } from '../../lib/platform/config.ts'
 import { closeDb, db } from '../../lib/platform/db.ts'
-import { isApiError } from '../../lib/web/http.ts'
+import { isApiError } from '../../lib/errors.ts'
 import { applyMigrations } from '../../lib/platform/migrate.ts'
 import { closeQueue, queue } from '../../lib/queue/index.ts'
 

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util'
 import { UsageError, type Command } from '../command.ts'
 import { config } from '../../lib/platform/config.ts'
 import { closeDb } from '../../lib/platform/db.ts'
-import { isApiError } from '../../lib/web/http.ts'
+import { formatZodIssues, isApiError } from '../../lib/errors.ts'
 import { applyMigrations } from '../../lib/platform/migrate.ts'
 import { createCompetition, createCompetitionSchema } from '../../lib/competitions/admin.ts'
 import { z } from 'zod'
@@ -74,7 +74,7 @@ selections, 30% of the images public. Then import its hidden test set:
       finalSelectionLimit: num(values['final-selection']),
       publicFraction: num(values['public-fraction']),
     })
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '))
+    if (!parsed.success) throw new UsageError(formatZodIssues(parsed.error))
     try {
       await applyMigrations({ url: config().databaseUrl, log: (line) => console.error(line) })
       const c = await createCompetition(parsed.data)

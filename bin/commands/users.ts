@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts'
 import { UsageError } from '../command.ts'
+import { formatZodIssues } from '../../lib/errors.ts'
 import { flags, required } from './client.ts'
 
 export const usersCreateCommand: Command = {
@@ -19,7 +20,7 @@ Options:
     const { values } = flags(args, { email: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, organizer: { type: 'boolean' } })
     const { signUpSchema, createUser } = await import('../../lib/accounts/auth.ts')
     const parsed = signUpSchema.safeParse({ email: required(values.email, '--email'), name: required(values.name, '--name'), password: required(values.password, '--password') })
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '))
+    if (!parsed.success) throw new UsageError(formatZodIssues(parsed.error))
     const { config } = await import('../../lib/platform/config.ts')
     const { applyMigrations } = await import('../../lib/platform/migrate.ts')
     const { closeDb } = await import('../../lib/platform/db.ts')

@@ -7,9 +7,8 @@ import { z } from 'zod'
 import { config } from '../platform/config.ts'
 import { db, type ApiToken, type User } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
-import { conflict, forbidden, unauthorized } from '../web/http.ts'
+import { conflict, forbidden, isUniqueViolation } from '../errors.ts'
 
-export const SESSION_COOKIE = 'arena_session'
 export const TOKEN_PREFIX = 'pa_'
 
 let bcryptCost = 10
@@ -50,10 +49,6 @@ export const signUpSchema = z.object({
   password: z.string().min(8, 'Password must be at least 8 characters').max(200),
 })
 export type SignUpInput = z.output<typeof signUpSchema>
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002'
-}
 
 /**
  * Creates an account. The first account of the platform becomes organizer (so a fresh install
@@ -108,28 +103,6 @@ export async function destroySession(token: string): Promise<void> {
   await db().session.deleteMany({ where: { tokenHash: sha256(token) } })
 }
 
-export function sessionCookie(token: string, expiresAt: Date): string {
-  const parts = [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Expires=${expiresAt.toUTCString()}`]
-  if (config().secureCookies) parts.push('Secure')
-  return parts.join('; ')
-}
-
-export function clearedSessionCookie(): string {
-  const parts = [`${SESSION_COOKIE}=`, 'Path=/', 'HttpOnly', 'SameSite=Lax', 'Max-Age=0']
-  if (config().secureCookies) parts.push('Secure')
-  return parts.join('; ')
-}
-
-export function readCookie(request: Request, name: string): string | undefined {
-  const header = request.headers.get('cookie')
-  if (!header) return undefined
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=')
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim())
-  }
-  return undefined
-}
-
 export interface NewApiToken {
   /** The full secret: shown once, never stored. */
   token: string
@@ -171,34 +144,25 @@ export async function revokeApiToken(userId: string, id: string): Promise<boolea
 // lastUsedAt is informational: writing it at most once a minute keeps reads from becoming writes.
 const LAST_USED_RESOLUTION_MS = 60_000
 
-/** The signed-in user: a bearer API token wins over the session cookie. Null when neither is valid. */
-export async function userFromRequest(request: Request): Promise<User | null> {
-  const authz = request.headers.get('authorization')
-  const bearer = authz?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+/** The owner of a live (not revoked) API token, or null. */
+export async function userForApiToken(token: string): Promise<User | null> {
+  const row = await db().apiToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } })
+  if (!row || row.revokedAt) return null
   const t = now()
-  if (bearer) {
-    const row = await db().apiToken.findUnique({ where: { tokenHash: sha256(bearer) }, include: { user: true } })
-    if (!row || row.revokedAt) return null
-    if (!row.lastUsedAt || t.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-      await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: t } })
-    }
-    return row.user
+  if (!row.lastUsedAt || t.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: t } })
   }
-  const cookie = readCookie(request, SESSION_COOKIE)
-  if (!cookie) return null
-  const session = await db().session.findUnique({ where: { tokenHash: sha256(cookie) }, include: { user: true } })
-  if (!session || session.expiresAt <= t) return null
+  return row.user
+}
+
+/** The user of an unexpired browser session, or null. */
+export async function userForSession(token: string): Promise<User | null> {
+  const session = await db().session.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } })
+  if (!session || session.expiresAt <= now()) return null
   return session.user
 }
 
-export async function requireUser(request: Request): Promise<User> {
-  const user = await userFromRequest(request)
-  if (!user) throw unauthorized()
-  return user
-}
-
-export async function requireOrganizer(request: Request): Promise<User> {
-  const user = await requireUser(request)
+/** Organizer-only actions call this with the signed-in user. */
+export function assertOrganizer(user: Pick<User, 'role'>): void {
   if (user.role !== 'organizer') throw forbidden('Only organizers may do this')
-  return user
 }

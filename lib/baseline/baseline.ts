@@ -14,8 +14,8 @@ import Papa from 'papaparse'
 import type { CvReport } from '../../scoring/baseline/cv.ts'
 import { repoRoot } from '../platform/config.ts'
 import { db, type Competition, type Job, type Submission } from '../platform/db.ts'
-import { notFound } from '../web/http.ts'
-import { queue } from '../queue/index.ts'
+import { enqueueJob } from '../queue/payloads.ts'
+import { requireCompetition } from '../competitions/competitions.ts'
 import { listExamples } from '../testsets/testsets.ts'
 
 /** File name of every reference-baseline submission (with teamId null it marks one). */
@@ -31,12 +31,6 @@ export function isReferenceBaseline(s: Pick<Submission, 'teamId' | 'fileName' | 
   return s.teamId === null && s.fileName === BASELINE_FILE_NAME && s.fileKey.startsWith('baselines/')
 }
 
-/** The queue payload of 'run-baseline'. */
-export interface RunBaselinePayload {
-  submissionId: string
-  /** A folder of visible images with prompts.csv, on the worker's disk; default: see defaultTrainDir. */
-  trainDir?: string
-}
 
 /** The shared visible data set next to the repository, when it is there. */
 export function defaultTrainDir(root: string = repoRoot): string | null {
@@ -141,13 +135,10 @@ export async function enqueueBaseline(competition: Pick<Competition, 'id'>, opti
       provider: 'cpu',
     },
   })
-  const payload: RunBaselinePayload = { submissionId: submission.id, ...(trainDir ? { trainDir } : {}) }
-  const job = await queue().enqueue('run-baseline', payload, { submissionId: submission.id, competitionId: competition.id, maxAttempts: 2 })
+  const job = await enqueueJob('run-baseline', { submissionId: submission.id, ...(trainDir ? { trainDir } : {}) }, { submissionId: submission.id, competitionId: competition.id, maxAttempts: 2 })
   return { submission, job }
 }
 
 export async function enqueueBaselineBySlug(slug: string, options: { trainDir?: string } = {}): Promise<QueuedBaseline> {
-  const competition = await db().competition.findUnique({ where: { slug } })
-  if (!competition) throw notFound(`No competition '${slug}'`)
-  return enqueueBaseline(competition, options)
+  return enqueueBaseline(await requireCompetition(slug), options)
 }

@@ -1,15 +1,9 @@
-// Organizer operations on competitions (create, edit, reveal) and the lookup every route shares.
+// Organizer operations on competitions: create, edit, reveal.
 import { z } from 'zod'
 import { db, type Competition } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
-import { conflict, notFound } from '../web/http.ts'
-import { phaseOf, type CompetitionPhase } from './list.ts'
-
-export async function requireCompetition(slug: string): Promise<Competition> {
-  const c = await db().competition.findUnique({ where: { slug } })
-  if (!c) throw notFound(`No competition '${slug}'`)
-  return c
-}
+import { conflict, isUniqueViolation } from '../errors.ts'
+import { requireCompetition } from './competitions.ts'
 
 const fields = {
   title: z.string().trim().min(1).max(200),
@@ -52,7 +46,7 @@ export async function createCompetition(input: CreateCompetitionInput): Promise<
   try {
     return await db().competition.create({ data: input })
   } catch (err) {
-    if ((err as { code?: unknown }).code === 'P2002') throw conflict(`A competition with slug '${input.slug}' exists`, 'slug_taken')
+    if (isUniqueViolation(err)) throw conflict(`A competition with slug '${input.slug}' exists`, 'slug_taken')
     throw err
   }
 }
@@ -69,40 +63,4 @@ export async function revealPrivateLeaderboard(slug: string): Promise<Competitio
   if (now() < c.deadline) throw conflict('The private leaderboard can only be revealed after the deadline', 'before_deadline')
   if (c.privateRevealedAt) return c
   return db().competition.update({ where: { id: c.id }, data: { privateRevealedAt: now() } })
-}
-
-export interface CompetitionView {
-  slug: string
-  title: string
-  subtitle: string
-  description: string
-  phase: CompetitionPhase
-  startAt: Date
-  deadline: Date
-  mergerDeadline: Date | null
-  dailySubmissionLimit: number
-  maxTeamSize: number
-  finalSelectionLimit: number
-  publicFraction: number
-  privateRevealed: boolean
-  privateRevealedAt: Date | null
-}
-
-export function competitionView(c: Competition): CompetitionView {
-  return {
-    slug: c.slug,
-    title: c.title,
-    subtitle: c.subtitle,
-    description: c.description,
-    phase: phaseOf(c, now()),
-    startAt: c.startAt,
-    deadline: c.deadline,
-    mergerDeadline: c.mergerDeadline,
-    dailySubmissionLimit: c.dailySubmissionLimit,
-    maxTeamSize: c.maxTeamSize,
-    finalSelectionLimit: c.finalSelectionLimit,
-    publicFraction: c.publicFraction,
-    privateRevealed: c.privateRevealedAt !== null,
-    privateRevealedAt: c.privateRevealedAt,
-  }
 }

@@ -10,13 +10,13 @@ import { now } from '../platform/clock.ts'
 import { db, type Submission } from '../platform/db.ts'
 import { localCopy } from '../submissions/model-submissions.ts'
 import { PermanentJobError, type JobContext } from '../queue/types.ts'
+import { parseJobPayload } from '../queue/payloads.ts'
 import { storage } from '../platform/storage.ts'
 import { loadHiddenImages, requireActiveTestSet } from './hidden-images.ts'
 import { promptEmbedder } from './prompt-scoring.ts'
 import { recordScore } from './record-score.ts'
 import { loadTruth } from './score-submission.ts'
 
-const payloadSchema = z.object({ submissionId: z.string().min(1), trainDir: z.string().min(1).optional() })
 
 /** CV folds and seed of the reference run (fixed, so reruns on the same data agree). */
 const FOLDS = 5
@@ -104,9 +104,8 @@ async function trainingData(competitionId: string, trainDir: string | undefined)
 }
 
 export async function runBaselineHandler(payload: unknown, ctx: JobContext): Promise<void> {
-  const parsed = payloadSchema.safeParse(payload)
-  if (!parsed.success) throw new PermanentJobError('Invalid job payload')
-  const sub = await db().submission.findUnique({ where: { id: parsed.data.submissionId } })
+  const { submissionId, trainDir } = parseJobPayload('run-baseline', payload)
+  const sub = await db().submission.findUnique({ where: { id: submissionId } })
   if (!sub) {
     await ctx.complete()
     return
@@ -114,7 +113,7 @@ export async function runBaselineHandler(payload: unknown, ctx: JobContext): Pro
   if (!sub.isBaseline || sub.teamId !== null) throw new PermanentJobError('Only baseline submissions are fitted by the run-baseline job')
   await db().submission.updateMany({ where: { id: sub.id, status: 'queued' }, data: { status: 'running', startedAt: now() } })
   await ctx.progress(0, 'reading the visible data')
-  const data = await trainingData(sub.competitionId, parsed.data.trainDir)
+  const data = await trainingData(sub.competitionId, trainDir)
   let fitted: Awaited<ReturnType<typeof fitBaseline>>
   try {
     if (data.items.length < 2) {

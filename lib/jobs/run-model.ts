@@ -5,7 +5,6 @@
 // runner's message; the worker itself is never at risk. The embeddings are never stored.
 // Rescoring a model submission on a new test-set version enqueues this job again (JOB_FOR_KIND);
 // a baseline submission (also kind 'model') is handed to the baseline's predictor instead.
-import { z } from 'zod'
 import { parseManifest } from '../../scoring/model/manifest.ts'
 import { runModelOnImages, type RunLimits } from '../../scoring/model/run-model.ts'
 import { scoreVectors } from '../../scoring/score-vectors.ts'
@@ -15,13 +14,12 @@ import { config } from '../platform/config.ts'
 import { db } from '../platform/db.ts'
 import { localCopy, modelKeys } from '../submissions/model-submissions.ts'
 import { PermanentJobError, type JobContext } from '../queue/types.ts'
+import { parseJobPayload } from '../queue/payloads.ts'
 import { storage } from '../platform/storage.ts'
 import { loadHiddenImages, requireActiveTestSet } from './hidden-images.ts'
 import { recordScore } from './record-score.ts'
 import { readStoredBaseline, scoreBaselineSubmission } from './run-baseline.ts'
 import { loadTruth } from './score-submission.ts'
-
-const payloadSchema = z.object({ submissionId: z.string().min(1) })
 
 /** Images per inference call (a model with a fixed batch dimension uses its own). */
 const BATCH_SIZE = 16
@@ -40,9 +38,8 @@ export function modelRunLimits(): RunLimits {
 }
 
 export async function runModelHandler(payload: unknown, ctx: JobContext): Promise<void> {
-  const parsed = payloadSchema.safeParse(payload)
-  if (!parsed.success) throw new PermanentJobError('Invalid job payload')
-  const sub = await db().submission.findUnique({ where: { id: parsed.data.submissionId } })
+  const { submissionId } = parseJobPayload('run-model', payload)
+  const sub = await db().submission.findUnique({ where: { id: submissionId } })
   if (!sub) {
     // Deleted meanwhile (e.g. its competition): nothing left to run.
     await ctx.complete()

@@ -1,17 +1,15 @@
 // The `score-submission` job: scores one uploaded CSV (long format or prompt text) against the
 // competition's active test set and records the result exactly once (inside ctx.complete).
-import { z } from 'zod'
 import { scoreSubmission, type ScoreResult } from '../../scoring/score.ts'
 import { decodeTruth, readTruthFile } from '../../scoring/truth-file.ts'
 import type { Truth } from '../../scoring/truth.ts'
 import { db, type TestSetVersion } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
 import { PermanentJobError, type JobContext } from '../queue/types.ts'
+import { parseJobPayload } from '../queue/payloads.ts'
 import { storage } from '../platform/storage.ts'
 import { scorePromptSubmission } from './prompt-scoring.ts'
 import { recordScore } from './record-score.ts'
-
-const payloadSchema = z.object({ submissionId: z.string().min(1) })
 
 // Truth files are read once per test-set version and process; two versions cover a rescoring.
 const truthCache = new Map<string, Promise<Truth>>()
@@ -35,9 +33,7 @@ export function loadTruth(testSet: Pick<TestSetVersion, 'id' | 'truthKey'>): Pro
 }
 
 export async function scoreSubmissionHandler(payload: unknown, ctx: JobContext): Promise<void> {
-  const parsed = payloadSchema.safeParse(payload)
-  if (!parsed.success) throw new PermanentJobError('Invalid job payload')
-  const { submissionId } = parsed.data
+  const { submissionId } = parseJobPayload('score-submission', payload)
   const sub = await db().submission.findUnique({
     where: { id: submissionId },
     include: { competition: { include: { activeTestSet: true } } },

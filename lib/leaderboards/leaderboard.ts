@@ -7,7 +7,7 @@
 // board while that build runs. The JSON and CSV bytes of a cached board are serialized once and
 // reused by every request that gets the same board.
 import { db, type Competition, type User } from '../platform/db.ts'
-import { forbidden } from '../web/http.ts'
+import { forbidden } from '../errors.ts'
 
 export type LeaderboardType = 'public' | 'private'
 

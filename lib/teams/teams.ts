@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { db, type Competition, type Team, type User } from '../platform/db.ts'
 import type { TxClient } from '../queue/types.ts'
 import { now } from '../platform/clock.ts'
-import { conflict, forbidden, notFound } from '../web/http.ts'
+import { conflict, forbidden, notFound } from '../errors.ts'
 
 const DAY_MS = 86_400_000
 

@@ -4,7 +4,7 @@ import { cache } from 'react'
 import { notFound } from 'next/navigation'
 import { db, type Competition, type User } from '../platform/db.ts'
 import { getTeamView, type TeamView } from '../teams/teams.ts'
-import { phaseOf, type CompetitionPhase } from '../competitions/list.ts'
+import { phaseOf, type CompetitionPhase } from '../competitions/competitions.ts'
 import { currentUser } from '../web/session.ts'
 
 export interface CompetitionPageData {

@@ -1,9 +1,10 @@
 // Read-model of the submission page: the submission as its viewer may see it, its per-image
 // cosines, and the competition's baseline (the `isBaseline` submission) for comparison.
 import { db, type User } from '../platform/db.ts'
-import { canSeePrivate, getPerImageScores, getSubmission, type PerImageScore, type SubmissionView } from '../submissions/submissions.ts'
+import { getPerImageScores, getSubmission, type PerImageScore, type SubmissionView } from '../submissions/submissions.ts'
+import { canSeePrivate } from '../competitions/competitions.ts'
 import { storage } from '../platform/storage.ts'
-import { isApiError } from '../web/http.ts'
+import { isApiError } from '../errors.ts'
 
 export interface BaselineView {
   name: string

@@ -2,8 +2,8 @@
 // route reads the form, calls the owning service and answers with a 303 redirect, carrying a
 // notice or the error message in the query string of the page it returns to.
 import { z } from 'zod'
-import { isApiError } from './http.ts'
-import { requireUser } from '../accounts/auth.ts'
+import { formatZodIssues, isApiError } from '../errors.ts'
+import { requireUser } from './auth.ts'
 import type { User } from '../platform/db.ts'
 
 /** Only same-site relative paths: never an open redirect. */
@@ -14,7 +14,7 @@ export function safePath(value: unknown, fallback: string): string {
 
 export function messageOf(err: unknown): string {
   if (isApiError(err)) return err.message
-  if (err instanceof z.ZodError) return err.issues.map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ')
+  if (err instanceof z.ZodError) return formatZodIssues(err)
   console.error(err)
   return 'Something went wrong on our side; please try again'
 }

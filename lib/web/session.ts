@@ -1,7 +1,7 @@
 // The signed-in user as server components see it: the request's cookie (and Authorization
 // header) handed to the auth service, which owns the rules.
 import { cookies, headers } from 'next/headers'
-import { userFromRequest } from '../accounts/auth.ts'
+import { userFromRequest } from './auth.ts'
 import type { User } from '../platform/db.ts'
 
 /** The viewer of the page being rendered, or null when signed out. */

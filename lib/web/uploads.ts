@@ -1,6 +1,6 @@
 // Turns an upload request into one byte stream plus its form fields: either the raw body
 // (`POST …?filename=…&description=…`, used by the CLI) or a browser multipart form with one file.
-import { badRequest } from './http.ts'
+import { badRequest } from '../errors.ts'
 import { boundaryOf, MultipartError, readMultipart, readTextPart } from './multipart.ts'
 import { webStreamChunks } from '../../scoring/source.ts'
 import { MAX_MANIFEST_BYTES } from '../../scoring/model/manifest.ts'

@@ -1,6 +1,7 @@
-import { requireOrganizer } from '@/lib/accounts/auth'
-import { competitionView, createCompetition, createCompetitionSchema } from '@/lib/competitions/admin'
-import { listCompetitions } from '@/lib/competitions/list'
+import { requireOrganizer } from '@/lib/web/auth'
+import { createCompetition, createCompetitionSchema } from '@/lib/competitions/admin'
+import { competitionView } from '@/lib/competitions/competitions'
+import { listCompetitions } from '@/lib/competitions/competitions'
 import { now } from '@/lib/platform/clock'
 import { handle, json, parseJson } from '@/lib/web/http'
 

@@ -1,6 +1,8 @@
 import { z } from 'zod'
-import { createApiToken, listApiTokens, requireUser, revokeApiToken } from '@/lib/accounts/auth'
-import { handle, json, notFound, parseJson, parseQuery } from '@/lib/web/http'
+import { createApiToken, listApiTokens, revokeApiToken } from '@/lib/accounts/auth'
+import { requireUser } from '@/lib/web/auth'
+import { handle, json, parseJson, parseQuery } from '@/lib/web/http'
+import { notFound } from '@/lib/errors'
 
 export const dynamic = 'force-dynamic'
 

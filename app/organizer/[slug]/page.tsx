@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { db } from '@/lib/platform/db'
-import { phaseOf } from '@/lib/competitions/list'
+import { phaseOf } from '@/lib/competitions/competitions'
 import { listTestSets } from '@/lib/testsets/testsets'
 import { currentOrganizer, jobsFor, listTeams, rescoreProgress } from '@/lib/views/organizer'
 import { Flash, type SearchParams } from '@/app/components/Flash'

@@ -1,5 +1,6 @@
-import { authenticate, createSession, sessionCookie } from '@/lib/accounts/auth'
-import { badRequest, unauthorized } from '@/lib/web/http'
+import { authenticate, createSession } from '@/lib/accounts/auth'
+import { sessionCookie } from '@/lib/web/auth'
+import { badRequest, unauthorized } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

@@ -1,4 +1,5 @@
-import { clearedSessionCookie, destroySession, readCookie, SESSION_COOKIE } from '@/lib/accounts/auth'
+import { destroySession } from '@/lib/accounts/auth'
+import { clearedSessionCookie, readCookie, SESSION_COOKIE } from '@/lib/web/auth'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

@@ -1,4 +1,5 @@
-import { createSession, createUser, sessionCookie, signUpSchema } from '@/lib/accounts/auth'
+import { createSession, createUser, signUpSchema } from '@/lib/accounts/auth'
+import { sessionCookie } from '@/lib/web/auth'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

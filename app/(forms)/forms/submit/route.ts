@@ -1,7 +1,7 @@
 // The no-JavaScript path of the submit form (the page's script uploads to the REST API instead,
 // for progress events): same service, then a redirect to the submission's page.
-import { requireUser } from '@/lib/accounts/auth'
-import { requireCompetition } from '@/lib/competitions/admin'
+import { requireUser } from '@/lib/web/auth'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { createSubmission } from '@/lib/submissions/submissions'
 import { uploadFromRequest } from '@/lib/web/uploads'
 import { messageOf, redirectTo } from '@/lib/web/forms'

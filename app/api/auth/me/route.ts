@@ -1,4 +1,5 @@
-import { publicUser, requireUser } from '@/lib/accounts/auth'
+import { publicUser } from '@/lib/accounts/auth'
+import { requireUser } from '@/lib/web/auth'
 import { handle, json } from '@/lib/web/http'
 
 export const dynamic = 'force-dynamic'

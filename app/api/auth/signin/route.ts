@@ -1,6 +1,8 @@
 import { z } from 'zod'
-import { authenticate, createSession, publicUser, sessionCookie } from '@/lib/accounts/auth'
-import { ApiError, handle, json, parseJson } from '@/lib/web/http'
+import { authenticate, createSession, publicUser } from '@/lib/accounts/auth'
+import { sessionCookie } from '@/lib/web/auth'
+import { handle, json, parseJson } from '@/lib/web/http'
+import { ApiError } from '@/lib/errors'
 
 const schema = z.object({ email: z.string().min(1), password: z.string().min(1) })
 

@@ -1,4 +1,5 @@
-import { createSession, createUser, publicUser, sessionCookie, signUpSchema } from '@/lib/accounts/auth'
+import { createSession, createUser, publicUser, signUpSchema } from '@/lib/accounts/auth'
+import { sessionCookie } from '@/lib/web/auth'
 import { handle, json, parseJson } from '@/lib/web/http'
 
 /** Creates an account and signs it in (session cookie). */

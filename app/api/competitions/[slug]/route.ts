@@ -1,5 +1,6 @@
-import { requireOrganizer } from '@/lib/accounts/auth'
-import { competitionView, requireCompetition, updateCompetition, updateCompetitionSchema } from '@/lib/competitions/admin'
+import { requireOrganizer } from '@/lib/web/auth'
+import { updateCompetition, updateCompetitionSchema } from '@/lib/competitions/admin'
+import { competitionView, requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
 
 export const dynamic = 'force-dynamic'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { requireUser } from '@/lib/accounts/auth'
+import { requireUser } from '@/lib/web/auth'
 import { handle, json, parseJson } from '@/lib/web/http'
 import { joinTeamByCode } from '@/lib/teams/teams'
 

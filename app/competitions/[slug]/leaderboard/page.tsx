@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
 import { getLeaderboard, type LeaderboardRow, type LeaderboardType } from '@/lib/leaderboards/leaderboard'
-import { canSeePrivate } from '@/lib/submissions/submissions'
+import { canSeePrivate } from '@/lib/competitions/competitions'
 import { param, type SearchParams } from '@/app/components/Flash'
 import { fmtAgo, fmtScore } from '@/app/components/format'
 

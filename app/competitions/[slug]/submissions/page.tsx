@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { canSeePrivate, listTeamSubmissions } from '@/lib/submissions/submissions'
+import { listTeamSubmissions } from '@/lib/submissions/submissions'
+import { canSeePrivate } from '@/lib/competitions/competitions'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { fmtBytes, fmtDate, fmtScore } from '@/app/components/format'

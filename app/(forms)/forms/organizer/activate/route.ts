@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { activateTestSetByNumber } from '@/lib/testsets/testsets'
-import { forbidden } from '@/lib/web/http'
+import { forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

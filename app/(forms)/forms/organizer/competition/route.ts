@@ -1,6 +1,6 @@
 // Create (no `original` field) or edit (original = the slug) a competition from the console form.
 import { createCompetition, createCompetitionSchema, updateCompetition, updateCompetitionSchema } from '@/lib/competitions/admin'
-import { forbidden } from '@/lib/web/http'
+import { forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 /** `<input type="datetime-local">` has no zone: the console labels these fields UTC. */

@@ -1,6 +1,6 @@
-import { requireCompetition } from '@/lib/competitions/admin'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { rescoreCompetition } from '@/lib/submissions/submissions'
-import { forbidden } from '@/lib/web/http'
+import { forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

@@ -1,5 +1,5 @@
 import { retryJob } from '@/lib/queue'
-import { conflict, forbidden } from '@/lib/web/http'
+import { conflict, forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

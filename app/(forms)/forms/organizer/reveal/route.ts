@@ -1,5 +1,5 @@
 import { revealPrivateLeaderboard } from '@/lib/competitions/admin'
-import { forbidden } from '@/lib/web/http'
+import { forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

@@ -1,5 +1,5 @@
 import { joinTeamByCode } from '@/lib/teams/teams'
-import { badRequest } from '@/lib/web/http'
+import { badRequest } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

@@ -1,4 +1,4 @@
-import { requireCompetition } from '@/lib/competitions/admin'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { leaveTeam } from '@/lib/teams/teams'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 

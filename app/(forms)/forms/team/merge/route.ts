@@ -1,5 +1,5 @@
-import { requireCompetition } from '@/lib/competitions/admin'
-import { badRequest } from '@/lib/web/http'
+import { requireCompetition } from '@/lib/competitions/competitions'
+import { badRequest } from '@/lib/errors'
 import { mergeTeams } from '@/lib/teams/teams'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 

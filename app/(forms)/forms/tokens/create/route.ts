@@ -1,5 +1,5 @@
 import { createApiToken } from '@/lib/accounts/auth'
-import { badRequest } from '@/lib/web/http'
+import { badRequest } from '@/lib/errors'
 import { flashTokenCookie } from '@/lib/web/token-flash'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 

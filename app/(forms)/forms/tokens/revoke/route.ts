@@ -1,5 +1,5 @@
 import { revokeApiToken } from '@/lib/accounts/auth'
-import { notFound } from '@/lib/web/http'
+import { notFound } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

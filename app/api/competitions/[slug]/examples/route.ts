@@ -1,5 +1,5 @@
 import { handle, json, type RouteContext } from '@/lib/web/http'
-import { requireCompetition } from '@/lib/competitions/admin'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { listExamples } from '@/lib/testsets/testsets'
 
 export const dynamic = 'force-dynamic'

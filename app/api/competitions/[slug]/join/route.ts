@@ -1,5 +1,5 @@
-import { requireUser } from '@/lib/accounts/auth'
-import { requireCompetition } from '@/lib/competitions/admin'
+import { requireUser } from '@/lib/web/auth'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { joinCompetition } from '@/lib/teams/teams'
 

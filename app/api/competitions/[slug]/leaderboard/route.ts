@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { userFromRequest } from '@/lib/accounts/auth'
-import { requireCompetition } from '@/lib/competitions/admin'
+import { userFromRequest } from '@/lib/web/auth'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, parseQuery, type RouteContext } from '@/lib/web/http'
 import { getLeaderboard, leaderboardCsv, leaderboardJsonBytes } from '@/lib/leaderboards/leaderboard'
 

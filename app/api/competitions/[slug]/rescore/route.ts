@@ -1,5 +1,5 @@
-import { requireOrganizer } from '@/lib/accounts/auth'
-import { requireCompetition } from '@/lib/competitions/admin'
+import { requireOrganizer } from '@/lib/web/auth'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { rescoreCompetition } from '@/lib/submissions/submissions'
 

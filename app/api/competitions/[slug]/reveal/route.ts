@@ -1,5 +1,6 @@
-import { requireOrganizer } from '@/lib/accounts/auth'
-import { competitionView, revealPrivateLeaderboard } from '@/lib/competitions/admin'
+import { requireOrganizer } from '@/lib/web/auth'
+import { revealPrivateLeaderboard } from '@/lib/competitions/admin'
+import { competitionView } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 
 /** Organizer: makes the private leaderboard public (after the deadline only). */

@@ -1,6 +1,7 @@
-import { requireUser } from '@/lib/accounts/auth'
-import { requireCompetition } from '@/lib/competitions/admin'
-import { handle, json, notFound, type RouteContext } from '@/lib/web/http'
+import { requireUser } from '@/lib/web/auth'
+import { requireCompetition } from '@/lib/competitions/competitions'
+import { handle, json, type RouteContext } from '@/lib/web/http'
+import { notFound } from '@/lib/errors'
 import { getTeamView, leaveTeam } from '@/lib/teams/teams'
 
 export const dynamic = 'force-dynamic'

@@ -1,4 +1,4 @@
-import { requireUser } from '@/lib/accounts/auth'
+import { requireUser } from '@/lib/web/auth'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { getPerImageScores } from '@/lib/submissions/submissions'
 

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream'
-import { handle, notFound, type RouteContext } from '@/lib/web/http'
-import { requireCompetition } from '@/lib/competitions/admin'
+import { handle, type RouteContext } from '@/lib/web/http'
+import { notFound } from '@/lib/errors'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { listExamples } from '@/lib/testsets/testsets'
 import { storage } from '@/lib/platform/storage'
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { requireUser } from '@/lib/accounts/auth'
-import { requireCompetition } from '@/lib/competitions/admin'
+import { requireUser } from '@/lib/web/auth'
+import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
 import { mergeTeams } from '@/lib/teams/teams'
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { requireOrganizer } from '@/lib/accounts/auth'
+import { requireOrganizer } from '@/lib/web/auth'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { activateTestSetByNumber, listTestSets } from '@/lib/testsets/testsets'
 

@@ -1,0 +1,82 @@
+// Competitions as everyone reads them: the lookup by slug every route shares, the phase, the
+// home-page list, the public view, and the rule of who may see private scores.
+import { db, type Competition, type User } from '../platform/db.ts'
+import { now } from '../platform/clock.ts'
+import { notFound } from '../errors.ts'
+
+export type CompetitionPhase = 'upcoming' | 'active' | 'finished'
+
+export function phaseOf(c: Pick<Competition, 'startAt' | 'deadline'>, now = new Date()): CompetitionPhase {
+  if (now < c.startAt) return 'upcoming'
+  if (now < c.deadline) return 'active'
+  return 'finished'
+}
+
+export interface CompetitionSummary extends Competition {
+  phase: CompetitionPhase
+  teamCount: number
+  submissionCount: number
+}
+
+/** Competitions for the home page: active first (soonest deadline), then upcoming, then finished. */
+export async function listCompetitions(now = new Date()): Promise<CompetitionSummary[]> {
+  const rows = await db().competition.findMany({
+    include: { _count: { select: { teams: true, submissions: true } } },
+    orderBy: { deadline: 'asc' },
+  })
+  const order: Record<CompetitionPhase, number> = { active: 0, upcoming: 1, finished: 2 }
+  return rows
+    .map(({ _count, ...c }) => ({ ...c, phase: phaseOf(c, now), teamCount: _count.teams, submissionCount: _count.submissions }))
+    .sort((a, b) => order[a.phase] - order[b.phase])
+}
+
+
+export async function requireCompetition(slug: string): Promise<Competition> {
+  const c = await db().competition.findUnique({ where: { slug } })
+  if (!c) throw notFound(`No competition '${slug}'`)
+  return c
+}
+
+/**
+ * Private information (private scores, the private leaderboard, overall scores that mix in private
+ * images) shows only to organizers, and to everyone once the organizer revealed it.
+ */
+export function canSeePrivate(viewer: Pick<User, 'role'> | null, competition: Pick<Competition, 'privateRevealedAt'>): boolean {
+  return viewer?.role === 'organizer' || competition.privateRevealedAt !== null
+}
+
+export interface CompetitionView {
+  slug: string
+  title: string
+  subtitle: string
+  description: string
+  phase: CompetitionPhase
+  startAt: Date
+  deadline: Date
+  mergerDeadline: Date | null
+  dailySubmissionLimit: number
+  maxTeamSize: number
+  finalSelectionLimit: number
+  publicFraction: number
+  privateRevealed: boolean
+  privateRevealedAt: Date | null
+}
+
+export function competitionView(c: Competition): CompetitionView {
+  return {
+    slug: c.slug,
+    title: c.title,
+    subtitle: c.subtitle,
+    description: c.description,
+    phase: phaseOf(c, now()),
+    startAt: c.startAt,
+    deadline: c.deadline,
+    mergerDeadline: c.mergerDeadline,
+    dailySubmissionLimit: c.dailySubmissionLimit,
+    maxTeamSize: c.maxTeamSize,
+    finalSelectionLimit: c.finalSelectionLimit,
+    publicFraction: c.publicFraction,
+    privateRevealed: c.privateRevealedAt !== null,
+    privateRevealedAt: c.privateRevealedAt,
+  }
+}
