@@ -2,7 +2,6 @@
 // embeddings with MiniLM, image descriptors with sharp on the CPU), stores the fitted model as the
 // baseline submission's file, predicts the hidden images, scores the predictions like any
 // submission and retires the previous baseline (it keeps its scores as history).
-import { z } from 'zod'
 import { embedTrainPrompts, fitBaseline, parseBaseline, predictBaseline, serializeBaseline, type BaselineModel } from '../../scoring/baseline/index.ts'
 import { scoreVectors } from '../../scoring/score-vectors.ts'
 import { BASELINE_FILE_NAME, defaultTrainDir, describeBaseline, exampleTrainImages, readTrainDir, TrainDataError, type TrainImage } from '../baseline/baseline.ts'
