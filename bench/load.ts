@@ -284,7 +284,7 @@ try {
   const { storage } = await import('../lib/platform/storage.ts')
   const { createApiToken } = await import('../lib/accounts/auth.ts')
   const { joinCompetition } = await import('../lib/teams/teams.ts')
-  const { testSetKeys } = await import('../lib/testsets/testsets.ts')
+  const { testSetKeys } = await import('../lib/testsets/keys.ts')
   const { buildTruth } = await import('../scoring/truth.ts')
   const { encodeTruth } = await import('../scoring/truth-file.ts')
   const { seededRandom } = await import('../scoring/random.ts')

@@ -11,7 +11,10 @@ import { closeDb } from '../../lib/platform/db.ts'
 import { isApiError } from '../../lib/errors.ts'
 import { applyMigrations } from '../../lib/platform/migrate.ts'
 import { closeQueue } from '../../lib/queue/index.ts'
-import { activateTestSetByNumber, importTestSet, isTestSetInputError, listTestSets } from '../../lib/testsets/testsets.ts'
+import { activateTestSetByNumber } from '../../lib/testsets/activation.ts'
+import { importTestSet } from '../../lib/testsets/import.ts'
+import { isTestSetInputError } from '../../lib/testsets/input.ts'
+import { listTestSets } from '../../lib/testsets/reads.ts'
 import { ModelDirError } from '../../scoring/embed/model-dir.ts'
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options']

@@ -16,7 +16,7 @@ import { repoRoot } from '../platform/config.ts'
 import { db, type Competition, type Job, type Submission } from '../platform/db.ts'
 import { enqueueJob } from '../queue/payloads.ts'
 import { requireCompetition } from '../competitions/competitions.ts'
-import { listExamples } from '../testsets/testsets.ts'
+import { listExamples } from '../testsets/examples.ts'
 
 /** File name of every reference-baseline submission (with teamId null it marks one). */
 export const BASELINE_FILE_NAME = 'reference-baseline.json'

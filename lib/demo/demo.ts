@@ -11,12 +11,13 @@ import path from 'node:path'
 import { enqueueBaseline } from '../baseline/baseline.ts'
 import { db, type Competition, type SubmissionKind } from '../platform/db.ts'
 import { findModelDir } from '../platform/embedder-dir.ts'
-import { queue } from '../queue/index.ts'
 import { storage } from '../platform/storage.ts'
 import { renderDemoScenes, type DemoScene } from './scenes.ts'
-import { importTestSet, saveExamples } from '../testsets/testsets.ts'
+import { importTestSet } from '../testsets/import.ts'
+import { saveExamples } from '../testsets/examples.ts'
 import { seededRandom } from '../../scoring/random.ts'
-import { JOB_FOR_KIND } from '../submissions/submissions.ts'
+import { enqueueScoring } from '../submissions/scoring-jobs.ts'
+import { submissionKeys } from '../submissions/files.ts'
 import { decodeTruth } from '../../scoring/truth-file.ts'
 import { longRows } from '../../scoring/embed/format.ts'
 
@@ -87,12 +88,12 @@ async function seedSubmissions(competition: Competition, scenes: DemoScene[], tr
   ]
   for (const s of subs) {
     const team = await db().team.create({ data: { competitionId: competition.id, name: s.team, inviteCode: randomBytes(9).toString('base64url') } })
-    const key = `submissions/${competition.id}/demo-${team.id}/${s.fileName}`
+    const key = submissionKeys.file(competition.id, `demo-${team.id}`, s.fileName)
     const { size } = await storage().put(key, Buffer.from(s.body, 'utf8'))
     const sub = await db().submission.create({
       data: { competitionId: competition.id, teamId: team.id, kind: s.kind, fileKey: key, fileName: s.fileName, fileSize: size, description: s.description, status: 'queued' },
     })
-    await queue().enqueue(JOB_FOR_KIND[s.kind], { submissionId: sub.id }, { submissionId: sub.id, competitionId: competition.id })
+    await enqueueScoring(sub)
   }
   log(`demo: queued ${subs.length} example submissions from demo teams for scoring`)
 }

@@ -3,7 +3,8 @@
 // the version row carries the reason for the organizer either way.
 import { PermanentJobError, type JobHandler } from '../queue/types.ts'
 import { parseJobPayload } from '../queue/payloads.ts'
-import { isTestSetInputError, processTestSet } from '../testsets/testsets.ts'
+import { isTestSetInputError } from '../testsets/input.ts'
+import { processTestSet } from '../testsets/versions.ts'
 
 export const importTestSetJob: JobHandler = async (payload, ctx) => {
   const { versionId, activate } = parseJobPayload('import-testset', payload)

@@ -3,7 +3,7 @@
 // 'run-model' for model submissions), or takes back its existing scores for that version.
 import type { JobHandler } from '../queue/types.ts'
 import { parseJobPayload } from '../queue/payloads.ts'
-import { rescoreForTestSet } from '../testsets/testsets.ts'
+import { rescoreForTestSet } from '../testsets/activation.ts'
 
 export const rescoreCompetitionJob: JobHandler = async (payload, ctx) => {
   const outcome = await rescoreForTestSet(parseJobPayload('rescore-competition', payload))

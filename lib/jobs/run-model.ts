@@ -12,7 +12,8 @@ import { isReferenceBaseline } from '../baseline/baseline.ts'
 import { now } from '../platform/clock.ts'
 import { config } from '../platform/config.ts'
 import { db } from '../platform/db.ts'
-import { localCopy, modelKeys } from '../submissions/model-submissions.ts'
+import { localCopy } from '../platform/storage.ts'
+import { submissionKeys } from '../submissions/files.ts'
 import { PermanentJobError, type JobContext } from '../queue/types.ts'
 import { parseJobPayload } from '../queue/payloads.ts'
 import { storage } from '../platform/storage.ts'
@@ -60,7 +61,7 @@ export async function runModelHandler(payload: unknown, ctx: JobContext): Promis
   await ctx.progress(0, 'loading test set')
   const truth = await loadTruth(testSet)
 
-  const manifestKey = modelKeys.manifestOf(sub.fileKey)
+  const manifestKey = submissionKeys.manifestOf(sub.fileKey)
   if (!(await storage().exists(manifestKey))) throw new PermanentJobError('The model has no stored manifest; submit it again with its manifest')
   const manifest = parseManifest((await storage().readBuffer(manifestKey)).toString('utf8'))
   if (!manifest.ok) throw new PermanentJobError(manifest.error.message)

@@ -5,11 +5,13 @@
 // Writes are atomic (temp file + rename), so a crash never leaves a half-written object behind.
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { access, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { access, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { config } from './config.ts'
+import { tooLarge } from '../errors.ts'
 
 export type ByteSource = Uint8Array | Readable | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>
 
@@ -162,4 +164,35 @@ const holder = globalThis as typeof globalThis & { __arenaStorage?: Storage }
 export function storage(): Storage {
   holder.__arenaStorage ??= new LocalStorage(path.join(config().dataDir, 'storage'))
   return holder.__arenaStorage
+}
+
+function isStorageLimitError(err: unknown): err is StorageLimitError {
+  return err instanceof StorageLimitError || (err instanceof Error && err.name === 'StorageLimitError')
+}
+
+/**
+ * Stores an upload: on any failure what arrived is removed, and a file past `limitBytes` is
+ * answered 413 (the one place that maps the store's limit to the API's answer).
+ */
+export async function putUpload(key: string, source: ByteSource, limitBytes: number): Promise<PutResult> {
+  try {
+    return await storage().put(key, source, { limitBytes })
+  } catch (err) {
+    await storage().delete(key).catch(() => {})
+    if (isStorageLimitError(err)) throw tooLarge(err.message)
+    throw err
+  }
+}
+
+/**
+ * A local path for a stored object: the file itself on local storage, otherwise a temporary copy
+ * (removed by `cleanup`).
+ */
+export async function localCopy(key: string): Promise<{ path: string; cleanup: () => Promise<void> }> {
+  const local = storage().localPath(key)
+  if (local) return { path: local, cleanup: async () => {} }
+  const dir = await mkdtemp(path.join(tmpdir(), 'arena-obj-'))
+  const file = path.join(dir, path.posix.basename(key))
+  await pipeline(await storage().read(key), createWriteStream(file))
+  return { path: file, cleanup: () => rm(dir, { recursive: true, force: true }) }
 }

@@ -1,7 +1,9 @@
 // Read-model of the submission page: the submission as its viewer may see it, its per-image
 // cosines, and the competition's baseline (the `isBaseline` submission) for comparison.
 import { db, type User } from '../platform/db.ts'
-import { getPerImageScores, getSubmission, type PerImageScore, type SubmissionView } from '../submissions/submissions.ts'
+import { getPerImageScores, getSubmission } from '../submissions/read.ts'
+import { type PerImageScore } from '../submissions/per-image.ts'
+import { type SubmissionView } from '../submissions/view.ts'
 import { canSeePrivate } from '../competitions/competitions.ts'
 import { storage } from '../platform/storage.ts'
 import { isApiError } from '../errors.ts'

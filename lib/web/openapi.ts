@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { signUpSchema } from '../accounts/auth.ts'
 import { createCompetitionSchema, updateCompetitionSchema } from '../competitions/admin.ts'
-import { selectionSchema } from '../submissions/submissions.ts'
+import { selectionSchema } from '../submissions/selection.ts'
 
 type Json = Record<string, unknown>
 

@@ -3,7 +3,8 @@
 // rebuilt, and the serialized bytes reused per board.
 import { expect, it, vi } from 'vitest'
 import { GET as leaderboard } from '../../app/api/competitions/[slug]/leaderboard/route.ts'
-import { getLeaderboard, invalidateLeaderboard, leaderboardCsv, leaderboardJsonBytes } from '../../lib/leaderboards/leaderboard.ts'
+import { getLeaderboard, invalidateLeaderboard } from '../../lib/leaderboards/leaderboard.ts'
+import { leaderboardCsv, leaderboardJsonBytes } from '../../lib/leaderboards/export.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { params, seedCompetition, uniqueSlug, useTestApp, waitFor } from '../helpers/app.ts'
 

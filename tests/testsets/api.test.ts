@@ -11,7 +11,7 @@ import { makeOrganizer, signUp } from '../api/users.ts'
 import { GET as listRoute, POST as uploadRoute } from '../../app/api/competitions/[slug]/testsets/route.ts'
 import { POST as activateRoute } from '../../app/api/competitions/[slug]/testsets/[version]/activate/route.ts'
 import { GET as sampleRoute } from '../../app/api/competitions/[slug]/sample-submission/route.ts'
-import type { TestSetView } from '../../lib/testsets/testsets.ts'
+import type { TestSetView } from '../../lib/testsets/reads.ts'
 import { itWithModel } from './fixtures.ts'
 
 const KAGGLE = '/work/shared/data/kaggle-sample'

@@ -4,7 +4,8 @@ import { forEachDatabase } from '../helpers/databases.ts'
 import { useTestApp } from '../helpers/app.ts'
 import { waitFor } from '../queue/helpers.ts'
 import { DEMO_SLUG, seedDemo } from '../../lib/demo/demo.ts'
-import { listExamples, listTestSets } from '../../lib/testsets/testsets.ts'
+import { listExamples } from '../../lib/testsets/examples.ts'
+import { listTestSets } from '../../lib/testsets/reads.ts'
 import { itWithModel } from './fixtures.ts'
 
 forEachDatabase((t) => {

@@ -1,5 +1,5 @@
 import { requireCompetition } from '@/lib/competitions/competitions'
-import { selectSubmissions } from '@/lib/submissions/submissions'
+import { selectSubmissions } from '@/lib/submissions/selection'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {

@@ -2,7 +2,7 @@
 // for progress events): same service, then a redirect to the submission's page.
 import { requireUser } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
-import { createSubmission } from '@/lib/submissions/submissions'
+import { createSubmission } from '@/lib/submissions/create'
 import { uploadFromRequest } from '@/lib/web/uploads'
 import { messageOf, redirectTo } from '@/lib/web/forms'
 

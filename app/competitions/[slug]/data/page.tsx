@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { listExamples } from '@/lib/testsets/testsets'
+import { listExamples } from '@/lib/testsets/examples'
 import { db } from '@/lib/platform/db'
 import { fmtBytes } from '@/app/components/format'
 import { storage } from '@/lib/platform/storage'

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { listTeamSubmissions } from '@/lib/submissions/submissions'
+import { listTeamSubmissions } from '@/lib/submissions/read'
 import { canSeePrivate } from '@/lib/competitions/competitions'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/views/competition'
-import { teamQuota } from '@/lib/submissions/submissions'
+import { teamQuota } from '@/lib/submissions/quota'
 import { db } from '@/lib/platform/db'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { UploadForm } from '@/app/components/UploadForm'

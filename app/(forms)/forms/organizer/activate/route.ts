@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { activateTestSetByNumber } from '@/lib/testsets/testsets'
+import { activateTestSetByNumber } from '@/lib/testsets/activation'
 import { forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 

@@ -1,5 +1,5 @@
 import { requireCompetition } from '@/lib/competitions/competitions'
-import { rescoreCompetition } from '@/lib/submissions/submissions'
+import { rescoreCompetition } from '@/lib/submissions/scoring-jobs'
 import { forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 

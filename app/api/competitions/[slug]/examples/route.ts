@@ -1,6 +1,6 @@
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { requireCompetition } from '@/lib/competitions/competitions'
-import { listExamples } from '@/lib/testsets/testsets'
+import { listExamples } from '@/lib/testsets/examples'
 
 export const dynamic = 'force-dynamic'
 

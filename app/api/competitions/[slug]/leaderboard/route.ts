@@ -2,7 +2,8 @@ import { z } from 'zod'
 import { userFromRequest } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, parseQuery, type RouteContext } from '@/lib/web/http'
-import { getLeaderboard, leaderboardCsv, leaderboardJsonBytes } from '@/lib/leaderboards/leaderboard'
+import { getLeaderboard } from '@/lib/leaderboards/leaderboard'
+import { leaderboardCsv, leaderboardJsonBytes } from '@/lib/leaderboards/export'
 
 export const dynamic = 'force-dynamic'
 

@@ -1,7 +1,8 @@
 import { requireUser } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
-import { createModelSubmission, modelUploadFromRequest } from '@/lib/submissions/model-submissions'
+import { createSubmission } from '@/lib/submissions/create'
+import { modelUploadFromRequest } from '@/lib/web/uploads'
 
 export const dynamic = 'force-dynamic'
 
@@ -18,6 +19,6 @@ export async function POST(request: Request, ctx: Ctx): Promise<Response> {
     const user = await requireUser(request)
     const competition = await requireCompetition((await ctx.params).slug)
     const upload = await modelUploadFromRequest(request)
-    return json(await createModelSubmission(user, competition, upload), 201)
+    return json(await createSubmission(user, competition, upload), 201)
   })
 }

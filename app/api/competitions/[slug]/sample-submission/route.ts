@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream'
 import { handle, type RouteContext } from '@/lib/web/http'
-import { sampleSubmission } from '@/lib/testsets/testsets'
+import { sampleSubmission } from '@/lib/testsets/reads'
 import { storage } from '@/lib/platform/storage'
 
 export const dynamic = 'force-dynamic'

@@ -1,7 +1,7 @@
 import { requireUser } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
-import { selectionSchema, selectSubmissions } from '@/lib/submissions/submissions'
+import { selectionSchema, selectSubmissions } from '@/lib/submissions/selection'
 
 /** Replaces the team's final selection; an empty list means "best public submissions". */
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {

@@ -1,7 +1,8 @@
 import { requireUser } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
-import { createSubmission, listTeamSubmissions } from '@/lib/submissions/submissions'
+import { createSubmission } from '@/lib/submissions/create'
+import { listTeamSubmissions } from '@/lib/submissions/read'
 import { uploadFromRequest } from '@/lib/web/uploads'
 
 export const dynamic = 'force-dynamic'

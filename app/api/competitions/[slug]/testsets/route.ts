@@ -1,7 +1,9 @@
 import { requireOrganizer } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
-import { listTestSets, uploadTestSet } from '@/lib/testsets/testsets'
+import { listTestSets } from '@/lib/testsets/reads'
+import { uploadTestSet } from '@/lib/testsets/upload'
+import { testSetUploadFromRequest } from '@/lib/web/uploads'
 
 export const dynamic = 'force-dynamic'
 
@@ -16,7 +18,7 @@ export async function POST(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireOrganizer(request)
     const competition = await requireCompetition((await ctx.params).slug)
-    return json(await uploadTestSet(competition, user, request), 202)
+    return json(await uploadTestSet(competition, user, testSetUploadFromRequest(request)), 202)
   })
 }
 

@@ -1,6 +1,6 @@
 import { requireUser } from '@/lib/web/auth'
 import { handle, json, type RouteContext } from '@/lib/web/http'
-import { getPerImageScores } from '@/lib/submissions/submissions'
+import { getPerImageScores } from '@/lib/submissions/read'
 
 export const dynamic = 'force-dynamic'
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { handle, type RouteContext } from '@/lib/web/http'
 import { notFound } from '@/lib/errors'
 import { requireCompetition } from '@/lib/competitions/competitions'
-import { listExamples } from '@/lib/testsets/testsets'
+import { listExamples } from '@/lib/testsets/examples'
 import { storage } from '@/lib/platform/storage'
 
 export const dynamic = 'force-dynamic'

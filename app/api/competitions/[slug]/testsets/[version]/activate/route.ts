@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { requireOrganizer } from '@/lib/web/auth'
 import { handle, json, type RouteContext } from '@/lib/web/http'
-import { activateTestSetByNumber, listTestSets } from '@/lib/testsets/testsets'
+import { activateTestSetByNumber } from '@/lib/testsets/activation'
+import { listTestSets } from '@/lib/testsets/reads'
 
 export const dynamic = 'force-dynamic'
 

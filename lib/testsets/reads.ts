@@ -1,0 +1,97 @@
+// What organizers and participants read of test sets: the versions with their import progress
+// (never the truth, prompts or the split) and the active version's sample submission.
+import { db, type Job, type TestSetVersion } from '../platform/db.ts'
+import { storage } from '../platform/storage.ts'
+import { notFound } from '../errors.ts'
+import { requireCompetition } from '../competitions/competitions.ts'
+
+export async function getTestSetVersion(competitionSlug: string, versionNumber: number): Promise<TestSetVersion> {
+  const competition = await requireCompetition(competitionSlug)
+  const version = await db().testSetVersion.findUnique({ where: { competitionId_version: { competitionId: competition.id, version: versionNumber } } })
+  if (!version) throw notFound(`Competition '${competitionSlug}' has no test-set version ${versionNumber}`)
+  return version
+}
+
+/** What organizers see of a version (never the truth, prompts or the split). */
+export interface TestSetView {
+  id: string
+  version: number
+  status: TestSetVersion['status']
+  error: string | null
+  active: boolean
+  imageCount: number
+  publicCount: number
+  publicFraction: number
+  seed: number
+  dim: number
+  note: string
+  createdAt: Date
+  activatedAt: Date | null
+  /** Import progress in [0,1] and its status line while processing (from the import job). */
+  progress: number | null
+  message: string | null
+  jobId: string | null
+}
+
+function payloadVersionId(job: Job): string | undefined {
+  try {
+    const p: unknown = JSON.parse(job.payload)
+    if (typeof p === 'object' && p !== null && 'versionId' in p && typeof p.versionId === 'string') return p.versionId
+  } catch {
+    // not ours
+  }
+  return undefined
+}
+
+export function testSetView(v: TestSetVersion, activeTestSetId: string | null, job?: Job): TestSetView {
+  return {
+    id: v.id,
+    version: v.version,
+    status: v.status,
+    error: v.error,
+    active: v.id === activeTestSetId,
+    imageCount: v.imageCount,
+    publicCount: v.publicCount,
+    publicFraction: v.publicFraction,
+    seed: v.seed,
+    dim: v.dim,
+    note: v.note,
+    createdAt: v.createdAt,
+    activatedAt: v.activatedAt,
+    progress: v.status === 'ready' ? 1 : job ? job.progress : null,
+    message: job ? job.message || null : null,
+    jobId: job?.id ?? null,
+  }
+}
+
+/** The versions of a competition, newest first, with the progress of their import jobs. */
+export async function listTestSets(competitionSlug: string): Promise<TestSetView[]> {
+  const competition = await requireCompetition(competitionSlug)
+  const versions = await db().testSetVersion.findMany({ where: { competitionId: competition.id }, orderBy: { version: 'desc' } })
+  const jobs = await db().job.findMany({ where: { competitionId: competition.id, type: 'import-testset' }, orderBy: { createdAt: 'desc' } })
+  const jobByVersion = new Map<string, Job>()
+  for (const job of jobs) {
+    const id = payloadVersionId(job)
+    if (id && !jobByVersion.has(id)) jobByVersion.set(id, job)
+  }
+  // Read the pointer after the versions: a version that reads as ready was activated (or not) in
+  // the same transaction, so this read sees its activation.
+  const pointer = await db().competition.findUnique({ where: { id: competition.id }, select: { activeTestSetId: true } })
+  return versions.map((v) => testSetView(v, pointer?.activeTestSetId ?? null, jobByVersion.get(v.id)))
+}
+
+export interface SampleSubmission {
+  key: string
+  size: number
+  fileName: string
+  version: number
+}
+
+/** The active version's sample submission (public: it holds no truth). */
+export async function sampleSubmission(competitionSlug: string): Promise<SampleSubmission> {
+  const competition = await requireCompetition(competitionSlug)
+  if (!competition.activeTestSetId) throw notFound(`Competition '${competitionSlug}' has no active test set yet`)
+  const version = await db().testSetVersion.findUnique({ where: { id: competition.activeTestSetId } })
+  if (!version?.sampleKey) throw notFound(`Competition '${competitionSlug}' has no sample submission yet`)
+  return { key: version.sampleKey, size: await storage().size(version.sampleKey), fileName: 'sample_submission.csv', version: version.version }
+}
