@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { listCompetitions } from '@/lib/competitions/competitions'
-import { currentOrganizer, jobCounts } from '@/lib/views/organizer'
+import { jobCounts } from '@/lib/views/organizer'
+import { currentOrganizer } from '@/lib/web/session'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { fmtDate } from '@/app/components/format'
 import { CompetitionForm } from './CompetitionForm'

@@ -31,8 +31,13 @@ export async function listCompetitions(now = new Date()): Promise<CompetitionSum
 }
 
 
+/** The competition with this slug, or null. */
+export async function findCompetition(slug: string): Promise<Competition | null> {
+  return db().competition.findUnique({ where: { slug } })
+}
+
 export async function requireCompetition(slug: string): Promise<Competition> {
-  const c = await db().competition.findUnique({ where: { slug } })
+  const c = await findCompetition(slug)
   if (!c) throw notFound(`No competition '${slug}'`)
   return c
 }

@@ -1,14 +1,6 @@
 // Read-models of the organizer console: users, teams, jobs and the progress of a rescoring.
 import { db, type Competition, type Job } from '../platform/db.ts'
 import { listJobs, type JobStatus } from '../queue/index.ts'
-import { currentUser } from '../web/session.ts'
-import type { User } from '../platform/db.ts'
-
-/** The signed-in organizer, or null (the page then explains that it is for organizers). */
-export async function currentOrganizer(): Promise<{ user: User | null; allowed: boolean }> {
-  const user = await currentUser()
-  return { user, allowed: user?.role === 'organizer' }
-}
 
 export interface UserRow {
   id: string

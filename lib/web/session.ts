@@ -14,3 +14,9 @@ export async function currentUser(): Promise<User | null> {
   if (authz) forwarded.set('authorization', authz)
   return userFromRequest(new Request('http://arena.local/', { headers: forwarded }))
 }
+
+/** The signed-in organizer, or null (the page then explains that it is for organizers). */
+export async function currentOrganizer(): Promise<{ user: User | null; allowed: boolean }> {
+  const user = await currentUser()
+  return { user, allowed: user?.role === 'organizer' }
+}

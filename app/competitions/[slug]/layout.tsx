@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import { competitionPage } from '@/lib/views/competition'
+import { competitionPage } from '@/lib/web/competition-page'
 import { Countdown } from '@/app/components/Countdown'
 import { Tabs } from '@/app/components/Tabs'
 

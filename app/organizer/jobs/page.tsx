@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
-import { currentOrganizer, jobCounts, jobsFor } from '@/lib/views/organizer'
+import { jobCounts, jobsFor } from '@/lib/views/organizer'
+import { currentOrganizer } from '@/lib/web/session'
 import type { JobStatus } from '@/lib/queue'
 import { Flash, param, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
-import { currentOrganizer, listUsers } from '@/lib/views/organizer'
+import { listUsers } from '@/lib/views/organizer'
+import { currentOrganizer } from '@/lib/web/session'
 import { fmtDate } from '@/app/components/format'
 import { ConsoleNav, Denied } from '../Denied'
 

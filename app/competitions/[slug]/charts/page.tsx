@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { competitionPage } from '@/lib/views/competition'
+import { competitionPage } from '@/lib/web/competition-page'
 import { bestScoreOverTime, submissionsPerDay } from '@/lib/views/charts'
 import { LineChart } from '@/app/components/charts/LineChart'
 import { BarChart } from '@/app/components/charts/BarChart'

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { competitionPage } from '@/lib/views/competition'
+import { competitionPage } from '@/lib/web/competition-page'
 import { listExamples } from '@/lib/testsets/examples'
 import { db } from '@/lib/platform/db'
 import { fmtBytes } from '@/app/components/format'

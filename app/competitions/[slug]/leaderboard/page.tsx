@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { competitionPage } from '@/lib/views/competition'
+import { competitionPage } from '@/lib/web/competition-page'
 import { getLeaderboard, type LeaderboardRow, type LeaderboardType } from '@/lib/leaderboards/leaderboard'
 import { canSeePrivate } from '@/lib/competitions/competitions'
 import { param, type SearchParams } from '@/app/components/Flash'

@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { competitionPage } from '@/lib/views/competition'
+import { competitionPage } from '@/lib/web/competition-page'
 import { listTeamSubmissions } from '@/lib/submissions/read'
 import { canSeePrivate } from '@/lib/competitions/competitions'
 import { Flash, type SearchParams } from '@/app/components/Flash'

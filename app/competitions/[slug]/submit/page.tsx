@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { competitionPage } from '@/lib/views/competition'
+import { competitionPage } from '@/lib/web/competition-page'
 import { teamQuota } from '@/lib/submissions/quota'
 import { db } from '@/lib/platform/db'
 import { Flash, type SearchParams } from '@/app/components/Flash'

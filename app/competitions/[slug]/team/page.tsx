@@ -1,5 +1,5 @@
 import type { Metadata } from 'next'
-import { competitionPage } from '@/lib/views/competition'
+import { competitionPage } from '@/lib/web/competition-page'
 import { mergerDeadlineOf } from '@/lib/teams/teams'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { Countdown } from '@/app/components/Countdown'

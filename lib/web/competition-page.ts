@@ -2,10 +2,10 @@
 // in React's per-request cache so the layout and the page share one lookup.
 import { cache } from 'react'
 import { notFound } from 'next/navigation'
-import { db, type Competition, type User } from '../platform/db.ts'
+import type { Competition, User } from '../platform/db.ts'
 import { getTeamView, type TeamView } from '../teams/teams.ts'
-import { phaseOf, type CompetitionPhase } from '../competitions/competitions.ts'
-import { currentUser } from '../web/session.ts'
+import { findCompetition, phaseOf, type CompetitionPhase } from '../competitions/competitions.ts'
+import { currentUser } from './session.ts'
 
 export interface CompetitionPageData {
   competition: Competition
@@ -17,7 +17,7 @@ export interface CompetitionPageData {
 }
 
 export const competitionPage = cache(async (slug: string): Promise<CompetitionPageData> => {
-  const [competition, viewer] = await Promise.all([db().competition.findUnique({ where: { slug } }), currentUser()])
+  const [competition, viewer] = await Promise.all([findCompetition(slug), currentUser()])
   if (!competition) notFound()
   const team = viewer ? await getTeamView(viewer.id, competition) : null
   const now = new Date()
