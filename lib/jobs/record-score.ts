@@ -5,16 +5,10 @@
 import type { ScoreSuccess } from '../../scoring/score.ts'
 import type { Truth } from '../../scoring/truth.ts'
 import { now } from '../platform/clock.ts'
-import { invalidateLeaderboard } from '../leaderboards/leaderboard.ts'
+import { invalidateLeaderboard } from '../leaderboards/cache.ts'
 import type { JobContext, TxClient } from '../queue/types.ts'
 import { storage } from '../platform/storage.ts'
-
-/** `imageId,public,score` for every image; the API filters private rows for participants. */
-export function perImageCsv(truth: Truth, perImage: Float64Array): string {
-  const lines = ['imageId,public,score']
-  for (let i = 0; i < truth.ids.length; i++) lines.push(`${truth.ids[i]},${truth.isPublic[i] ? 1 : 0},${perImage[i]}`)
-  return `${lines.join('\n')}\n`
-}
+import { perImageCsv, perImageKey } from '../submissions/per-image.ts'
 
 export interface RecordScoreOptions {
   /** Other Submission fields written with the scores (e.g. the execution provider). */
@@ -33,9 +27,9 @@ export async function recordScore(
   options: RecordScoreOptions = {},
 ): Promise<void> {
   await ctx.progress(0.96, 'saving scores')
-  const perImageKey = `scores/${sub.id}/${testSetId}.csv`
-  await storage().put(perImageKey, Buffer.from(perImageCsv(truth, result.perImage)))
-  const scores = { publicScore: result.public, privateScore: result.private, score: result.score, perImageKey }
+  const key = perImageKey(sub.id, testSetId)
+  await storage().put(key, Buffer.from(perImageCsv(truth, result.perImage)))
+  const scores = { publicScore: result.public, privateScore: result.private, score: result.score, perImageKey: key }
   await ctx.complete(async (tx) => {
     await tx.submission.update({
       where: { id: sub.id },

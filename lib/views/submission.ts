@@ -2,10 +2,9 @@
 // cosines, and the competition's baseline (the `isBaseline` submission) for comparison.
 import { db, type User } from '../platform/db.ts'
 import { getPerImageScores, getSubmission } from '../submissions/read.ts'
-import { type PerImageScore } from '../submissions/per-image.ts'
-import { type SubmissionView } from '../submissions/view.ts'
+import { readPerImageScores, type PerImageScore } from '../submissions/per-image.ts'
+import type { SubmissionView } from '../submissions/view.ts'
 import { canSeePrivate } from '../competitions/competitions.ts'
-import { storage } from '../platform/storage.ts'
 import { isApiError } from '../errors.ts'
 
 export interface BaselineView {
@@ -23,16 +22,6 @@ export interface SubmissionDetail {
   perImage: PerImageScore[]
   baseline: BaselineView | null
   testSetVersion: number | null
-}
-
-function parsePerImage(text: string): PerImageScore[] {
-  const rows: PerImageScore[] = []
-  for (const line of text.split('\n').slice(1)) {
-    if (line === '') continue
-    const [imageId, isPublic, score] = line.split(',')
-    rows.push({ imageId, public: isPublic === '1', score: Number(score) })
-  }
-  return rows
 }
 
 /** Null when the submission does not exist or the viewer may not see it. */
@@ -63,8 +52,7 @@ export async function submissionDetail(viewer: User, id: string): Promise<Submis
     const sameVersion = base.scores[0] ?? (base.testSetId === row.testSetId ? base : null)
     let basePerImage: PerImageScore[] = []
     if (sameVersion?.perImageKey && row.testSetId) {
-      const text = (await storage().readBuffer(sameVersion.perImageKey).catch(() => Buffer.alloc(0))).toString('utf8')
-      basePerImage = parsePerImage(text).filter((r) => viewer.role === 'organizer' || r.public)
+      basePerImage = (await readPerImageScores(sameVersion.perImageKey).catch(() => [])).filter((r) => viewer.role === 'organizer' || r.public)
     }
     baseline = {
       name: base.description || base.fileName || 'Baseline',
