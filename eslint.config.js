@@ -12,4 +12,47 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The boundaries of docs/architecture.md, enforced here so they stay true.
+  {
+    // next/* (and the Next server) only in app/ and lib/web/.
+    files: ['lib/**/*.ts', 'scoring/**/*.ts', 'bin/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['lib/web/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^next(/|$)', message: 'next/* belongs in app/ and lib/web/ only' }] }],
+    },
+  },
+  {
+    // Domain folders take domain values: they never reach into the web adapter layer.
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/web/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^next(/|$)', message: 'next/* belongs in app/ and lib/web/ only' },
+            { regex: '(^|/)web/', message: 'lib/ domain folders must not import lib/web (the web adapter imports them)' },
+          ],
+        },
+      ],
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+    },
+  },
+  { files: ['lib/web/**/*.ts'], rules: { 'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }] } },
+  {
+    // The scoring core is pure: nothing of the platform, the app or the CLI.
+    files: ['scoring/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^next(/|$)', message: 'scoring/ is the pure core' },
+            { regex: '(^|/)(lib|app|bin)/', message: 'scoring/ imports nothing from lib/, app/ or bin/' },
+            { regex: '^@/', message: 'scoring/ imports nothing from lib/, app/ or bin/' },
+          ],
+        },
+      ],
+    },
+  },
 )

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
+import { providerOf, type Provider } from './database-url.ts'
 
 /**
  * The repository root. Under tsx, this file sits in lib/platform/, two folders below it; inside Next.js's server bundle
@@ -60,7 +61,7 @@ export type Env = z.input<typeof schema>
 export interface Config {
   dataDir: string
   databaseUrl: string
-  databaseProvider: 'sqlite' | 'postgresql'
+  databaseProvider: Provider
   redisUrl: string | undefined
   redisPrefix: string
   modelsDir: string | undefined
@@ -94,7 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     dataDir,
     databaseUrl,
-    databaseProvider: databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql',
+    databaseProvider: providerOf(databaseUrl),
     redisUrl: e.REDIS_URL,
     redisPrefix: e.ARENA_REDIS_PREFIX,
     modelsDir: e.ARENA_MODELS_DIR ? path.resolve(repoRoot, e.ARENA_MODELS_DIR) : undefined,

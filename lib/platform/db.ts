@@ -9,7 +9,7 @@ import { PrismaPg } from '@prisma/adapter-pg'
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.ts'
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.ts'
 import { config } from './config.ts'
-import { providerOf, sqliteFile } from './migrate.ts'
+import { providerOf, sqliteFile } from './database-url.ts'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 

@@ -11,7 +11,9 @@ import Database from 'better-sqlite3'
 import pg from 'pg'
 import { repoRoot } from './config.ts'
 
-export type Provider = 'sqlite' | 'postgresql'
+import { providerOf, sqliteFile, type Provider } from './database-url.ts'
+
+export type { Provider }
 
 export interface Migration {
   name: string
@@ -27,14 +29,6 @@ export interface MigrationStatus {
 }
 
 const LOCK_ID = 727_073_690 // arbitrary constant for pg_advisory_xact_lock
-
-export function providerOf(url: string): Provider {
-  return url.startsWith('file:') ? 'sqlite' : 'postgresql'
-}
-
-export function sqliteFile(url: string): string {
-  return url.replace(/^file:/, '').replace(/\?.*$/, '')
-}
 
 export function listMigrations(provider: Provider, dir = path.join(/*turbopackIgnore: true*/ repoRoot, 'prisma/migrations', provider)): Migration[] {
   if (!existsSync(dir)) return []
