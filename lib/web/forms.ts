@@ -33,8 +33,10 @@ export interface FormRequest {
   returnTo(fallback: string): string
 }
 
+export const CROSS_SITE_MESSAGE = 'Cross-site form posts are refused'
+
 /** A cross-site form post is refused (the session cookie is SameSite=Lax as well). */
-function sameOrigin(request: Request): boolean {
+export function sameOrigin(request: Request): boolean {
   const origin = request.headers.get('origin')
   if (!origin || origin === 'null') return true
   const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host')
@@ -66,7 +68,7 @@ export async function handleForm(
     return typeof v === 'string' ? v : ''
   }
   const back = safePath(field('returnTo'), fallback)
-  if (!sameOrigin(request)) return redirectTo(request, back, { error: 'Cross-site form posts are refused' })
+  if (!sameOrigin(request)) return redirectTo(request, back, { error: CROSS_SITE_MESSAGE })
   let user: User | null = null
   if (options.auth !== false) {
     try {

@@ -4,7 +4,7 @@ import { requireUser } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
 import { createSubmission } from '@/lib/submissions/create'
 import { uploadFromRequest } from '@/lib/web/uploads'
-import { messageOf, redirectTo } from '@/lib/web/forms'
+import { CROSS_SITE_MESSAGE, messageOf, redirectTo, sameOrigin } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
   const slug = new URL(request.url).searchParams.get('slug')
@@ -15,6 +15,7 @@ export async function POST(request: Request): Promise<Response> {
     return redirectTo(request, '/signin', { error: 'Please sign in first' })
   }
   let back = slug ? `/competitions/${slug}/submit` : '/'
+  if (!sameOrigin(request)) return redirectTo(request, back, { error: CROSS_SITE_MESSAGE })
   try {
     const upload = await uploadFromRequest(request)
     // The slug is a form field before the file (or in the query string).
