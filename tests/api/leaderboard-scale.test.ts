@@ -1,4 +1,6 @@
-// The leaderboards stay fast at Kaggle scale: 2,000 teams with 100,000 scored submissions.
+// The leaderboards are right at Kaggle scale: 2,000 teams with 100,000 scored submissions (ranks,
+// entries, the private board's moves) and a second read is served from the cache. How fast the
+// boards build and serve is measured by `npm run bench:leaderboard-page` and `bench:load`.
 import { expect, it } from 'vitest'
 import { getLeaderboard, invalidateLeaderboard } from '../../lib/leaderboards/leaderboard.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
@@ -10,7 +12,7 @@ const PER_TEAM = 50
 forEachDatabase((t) => {
   const app = useTestApp(t)
 
-  it(`builds public and private boards for ${TEAMS} teams / ${TEAMS * PER_TEAM} submissions quickly`, async () => {
+  it(`builds public and private boards for ${TEAMS} teams / ${TEAMS * PER_TEAM} submissions and caches them`, async () => {
     const c = await seedCompetition(app, { images: 2 })
     const user = await t.db.user.create({ data: { email: `scale-${c.slug}@example.test`, name: 'scale', passwordHash: 'x' } })
     const teams = Array.from({ length: TEAMS }, (_, i) => ({ id: `${c.slug}-t${i}`, competitionId: c.id, name: `team ${i}`, inviteCode: `${c.slug}-code-${i}` }))
@@ -41,23 +43,15 @@ forEachDatabase((t) => {
     const competition = await t.db.competition.findUniqueOrThrow({ where: { id: c.id } })
     const organizer = { ...user, role: 'organizer' as const }
     invalidateLeaderboard(c.id)
-    let started = performance.now()
     const pub = await getLeaderboard(null, competition, 'public')
-    const publicMs = performance.now() - started
     invalidateLeaderboard(c.id)
-    started = performance.now()
     const priv = await getLeaderboard(organizer, competition, 'private')
-    const privateMs = performance.now() - started
-    console.log(`[${t.provider}] public board ${publicMs.toFixed(0)} ms, private board (incl. public) ${privateMs.toFixed(0)} ms`)
 
     expect(pub.rows).toHaveLength(TEAMS)
     expect(pub.rows[0]).toMatchObject({ rank: 1, teamName: `team ${TEAMS - 1}`, entries: PER_TEAM })
     expect(priv.rows[0]).toMatchObject({ rank: 1, teamName: 'team 0', publicRank: TEAMS, move: TEAMS - 1 })
-    expect(publicMs).toBeLessThan(5_000)
-    expect(privateMs).toBeLessThan(5_000)
-    // Cached: the second read does not query again.
-    started = performance.now()
-    await getLeaderboard(null, competition, 'public')
-    expect(performance.now() - started).toBeLessThan(50)
+    // Cached: the second read gets the same board without building it again.
+    const again = await getLeaderboard(null, competition, 'public')
+    expect(again).toBe(await getLeaderboard(null, competition, 'public'))
   }, 180_000)
 })
