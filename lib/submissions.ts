@@ -36,7 +36,11 @@ export interface Quota {
 
 /** Submissions count against the day (UTC) they were made; failed ones are given back. */
 export async function countToday(client: Pick<ReturnType<typeof db>, 'submission'>, teamId: string, at: Date): Promise<number> {
-  return client.submission.count({ where: { teamId, createdAt: { gte: utcDayStart(at) }, status: { not: 'failed' } } })
+  // A failed submission gives its slot back, except a model run that had started on the hidden
+  // images (lib/jobs/run-model.ts sets startedAt then): else a failing model could probe them forever.
+  return client.submission.count({
+    where: { teamId, createdAt: { gte: utcDayStart(at) }, OR: [{ status: { not: 'failed' } }, { kind: 'model', startedAt: { not: null } }] },
+  })
 }
 
 export function quotaOf(competition: Competition, used: number, at: Date): Quota {

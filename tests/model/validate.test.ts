@@ -12,8 +12,8 @@ function manifestOf(extra: Record<string, unknown> = {}) {
   return r.manifest
 }
 
-function info(bytes: Uint8Array) {
-  const r = parseOnnxModel(bytes)
+async function info(bytes: Uint8Array) {
+  const r = await parseOnnxModel(bytes)
   if (!r.ok) throw new Error(r.message)
   return r.info
 }
@@ -43,50 +43,52 @@ describe('parseManifest', () => {
 describe('parseOnnxModel + validateModelInfo', () => {
   const good = poolProjectModel({ weights: seededFloats(POOLED * 384, 1), outDim: 384 })
 
-  it('reads opset, inputs, outputs, initializers', () => {
-    const i = info(good)
+  it('reads opset, inputs, outputs, initializers', async () => {
+    const i = await info(good)
     expect(i.irVersion).toBe(8)
     expect(i.opsets).toEqual([{ domain: '', version: 13 }])
     expect(i.inputs).toEqual([{ name: 'image', elemType: 1, shape: ['N', 3, 32, 32] }])
     expect(i.outputs).toEqual([{ name: 'emb', elemType: 1, shape: ['N', 384] }])
     expect([...i.initializerNames].sort()).toEqual(['W', 'zero'])
+    expect([...i.opTypes].sort()).toEqual(['AveragePool', 'Flatten', 'Identity', 'MatMul'])
+    expect(i.externalData).toBeNull()
     const v = validateModelInfo(i, manifestOf(), good.length)
     expect(v.ok && v.model).toMatchObject({ opset: 13, fixedBatch: null })
   })
 
-  it('rejects truncated and random bytes', () => {
-    expect(parseOnnxModel(good.subarray(0, good.length - 100)).ok).toBe(false)
-    expect(parseOnnxModel(new Uint8Array([1, 2, 3])).ok).toBe(false)
+  it('rejects truncated and random bytes', async () => {
+    expect((await parseOnnxModel(good.subarray(0, good.length - 100))).ok).toBe(false)
+    expect((await parseOnnxModel(new Uint8Array([1, 2, 3]))).ok).toBe(false)
   })
 
-  it('names missing inputs and outputs', () => {
-    expect(validateModelInfo(info(good), manifestOf({ inputName: 'pixels' }), 1)).toEqual({
+  it('names missing inputs and outputs', async () => {
+    expect(validateModelInfo(await info(good), manifestOf({ inputName: 'pixels' }), 1)).toEqual({
       ok: false,
       error: { code: 'input_missing', message: "Model has no input 'pixels' (manifest.inputName); its inputs are 'image'" },
     })
-    expect(validateModelInfo(info(good), manifestOf({ outputName: 'out' }), 1)).toEqual({
+    expect(validateModelInfo(await info(good), manifestOf({ outputName: 'out' }), 1)).toEqual({
       ok: false,
       error: { code: 'output_missing', message: "Model has no output 'out' (manifest.outputName); its outputs are 'emb'" },
     })
   })
 
-  it('checks image size, layout and rank', () => {
-    const r = validateModelInfo(info(good), manifestOf({ imageSize: 224 }), 1)
+  it('checks image size, layout and rank', async () => {
+    const r = validateModelInfo(await info(good), manifestOf({ imageSize: 224 }), 1)
     expect(r.ok || r.error.message).toBe("Model input 'image' has shape [N, 3, 32, 32]; the manifest (NCHW, 224×224) needs [N, 3, 224, 224]")
-    const nhwc = validateModelInfo(info(good), manifestOf({ layout: 'NHWC' }), 1)
+    const nhwc = validateModelInfo(await info(good), manifestOf({ layout: 'NHWC' }), 1)
     expect(nhwc.ok).toBe(false)
     const rank2 = buildModel({ inputs: [{ name: 'image', shape: ['N', 3] }], outputs: [{ name: 'emb', shape: ['N', 384] }], nodes: [{ op: 'Identity', inputs: ['image'], outputs: ['emb'] }] })
-    const r2 = validateModelInfo(info(rank2), manifestOf(), 1)
+    const r2 = validateModelInfo(await info(rank2), manifestOf(), 1)
     expect(r2.ok || r2.error.message).toBe("Model input 'image' has shape [N, 3]; expected rank 4 [N, 3, 32, 32] (NCHW)")
   })
 
-  it('checks the output width against a projection and the opset range', () => {
+  it('checks the output width against a projection and the opset range', async () => {
     const d16 = poolProjectModel({ weights: seededFloats(POOLED * 16, 1), outDim: 16 })
-    expect(validateModelInfo(info(d16), manifestOf({ projection: { rows: 16, data: Array(16 * 384).fill(0) } }), 1).ok).toBe(true)
-    const r = validateModelInfo(info(d16), manifestOf(), 1)
+    expect(validateModelInfo(await info(d16), manifestOf({ projection: { rows: 16, data: Array(16 * 384).fill(0) } }), 1).ok).toBe(true)
+    const r = validateModelInfo(await info(d16), manifestOf(), 1)
     expect(r.ok || r.error.message).toBe("Model output 'emb' has shape [N, 16]; expected [N, 384]")
     const old = buildModel({ inputs: [{ name: 'image', shape: ['N', 3, 32, 32] }], outputs: [{ name: 'emb', shape: null }], nodes: [], opset: 3 })
-    const r3 = validateModelInfo(info(old), manifestOf(), 1)
+    const r3 = validateModelInfo(await info(old), manifestOf(), 1)
     expect(r3.ok || r3.error.message).toBe('Model uses opset 3; supported opsets are 7..23')
   })
 })

@@ -1,0 +1,214 @@
+/**
+ * The sandbox a model runner child runs in (Linux; each layer is used where the machine allows
+ * it, and what is missing is reported in `notes` for the organizer's job log):
+ *
+ * - no network: its own, empty network namespace (`unshare --net` as root, else
+ *   `unshare --user --map-root-user --net` where user namespaces are allowed);
+ * - dies with its parent: `setpriv --pdeathsig SIGKILL`, and the runner itself exits when its IPC
+ *   channel closes or it is re-parented (runner.ts);
+ * - resource limits: `prlimit` sets address space, CPU seconds, file size and core size;
+ * - files: Node's permission model (`--experimental-permission`) lets the runner's JavaScript
+ *   read only its private run folder (the model, the images, the runner bundle; see
+ *   `prepareRunFolder`) and the packages of onnxruntime-node and sharp, and write nothing. The
+ *   runner is an esbuild bundle, so no TypeScript loader needs to read the source tree. Native
+ *   code (ONNX Runtime, libvips) is not confined by Node's permission model; the model cannot
+ *   name files for it to read because external data is refused (validate-model.ts, run-model.ts).
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { chmod, copyFile, link, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+export interface SandboxSupport {
+  /** Arguments for `unshare` that give the child an empty network namespace, or null. */
+  readonly netns: readonly string[] | null
+  readonly pdeathsig: boolean
+  readonly prlimit: boolean
+  /** Why a layer is missing (empty when all are in place). */
+  readonly notes: readonly string[]
+}
+
+export interface SandboxLimits {
+  readonly addressSpaceBytes: number
+  readonly cpuSeconds: number
+  readonly fileSizeBytes: number
+}
+
+function tryRun(command: string, args: readonly string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(command, args, { timeout: 5000 }, (err, _stdout, stderr) => {
+      if (!err) resolve(null)
+      else resolve((String(stderr).trim().split('\n')[0] || err.message).slice(0, 200))
+    })
+  })
+}
+
+let probed: Promise<SandboxSupport> | undefined
+
+/** What this machine allows, probed once per process. */
+export function sandboxSupport(): Promise<SandboxSupport> {
+  probed ??= probe()
+  return probed
+}
+
+async function probe(): Promise<SandboxSupport> {
+  if (process.platform !== 'linux') {
+    return { netns: null, pdeathsig: false, prlimit: false, notes: [`no network namespace, parent-death signal or rlimits on ${process.platform}`] }
+  }
+  const notes: string[] = []
+  let netns: string[] | null = null
+  const asRoot = await tryRun('unshare', ['--net', 'true'])
+  if (asRoot === null) netns = ['--net']
+  else {
+    const asUser = await tryRun('unshare', ['--user', '--map-root-user', '--net', 'true'])
+    if (asUser === null) netns = ['--user', '--map-root-user', '--net']
+    else notes.push(`network not isolated: unshare --net: ${asRoot}; unshare --user --net: ${asUser}`)
+  }
+  const death = await tryRun('setpriv', ['--pdeathsig', 'SIGKILL', 'true'])
+  if (death !== null) notes.push(`no parent-death signal (setpriv: ${death}); the runner still exits when its IPC channel closes`)
+  const rl = await tryRun('prlimit', ['--core=0', 'true'])
+  if (rl !== null) notes.push(`no rlimits (prlimit: ${rl}); the parent's time and memory caps still apply`)
+  return { netns, pdeathsig: death === null, prlimit: rl === null, notes }
+}
+
+/** Node's flag for its permission model (`--permission` from Node 22.13/23.5, experimental before). */
+function permissionFlag(): string {
+  return process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission'
+}
+
+/**
+ * The command line that starts `script` with Node inside the sandbox. `readPaths` are the only
+ * files and folders its JavaScript may read.
+ */
+export function sandboxCommand(
+  support: SandboxSupport,
+  options: { script: string; readPaths: readonly string[]; limits: SandboxLimits },
+): { command: string; args: string[] } {
+  const node = [
+    process.execPath,
+    permissionFlag(),
+    '--allow-addons',
+    ...options.readPaths.map((p) => `--allow-fs-read=${p}`),
+    // Permission and addon warnings on every start are noise in the organizer's log.
+    '--no-warnings',
+    options.script,
+  ]
+  const chain: string[] = []
+  if (support.prlimit) {
+    const { limits } = options
+    chain.push(
+      'prlimit',
+      `--as=${Math.floor(limits.addressSpaceBytes)}`,
+      `--cpu=${Math.ceil(limits.cpuSeconds)}`,
+      `--fsize=${Math.floor(limits.fileSizeBytes)}`,
+      '--core=0',
+      '--',
+    )
+  }
+  if (support.pdeathsig) chain.push('setpriv', '--pdeathsig', 'SIGKILL', '--')
+  if (support.netns) chain.push('unshare', ...support.netns, '--')
+  const all = [...chain, ...node]
+  return { command: all[0], args: all.slice(1) }
+}
+
+/** Folders of `names` and of everything they depend on (dependencies and optional ones that are installed). */
+export function packageFolders(names: readonly string[], fromDir: string): string[] {
+  const found = new Set<string>()
+  const visit = (name: string, from: string) => {
+    for (let dir = from; ; dir = path.dirname(dir)) {
+      const candidate = path.join(dir, 'node_modules', name)
+      if (existsSync(path.join(candidate, 'package.json'))) {
+        if (found.has(candidate)) return
+        found.add(candidate)
+        const pkg = JSON.parse(readFileSync(path.join(candidate, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+        for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) visit(dep, candidate)
+        return
+      }
+      if (path.dirname(dir) === dir) return
+    }
+  }
+  for (const n of names) visit(n, fromDir)
+  return [...found].sort()
+}
+
+/** Native packages the runner loads from node_modules instead of from its bundle. */
+export const RUNNER_NATIVE_PACKAGES = ['onnxruntime-node', 'sharp'] as const
+
+const bundles = new Map<string, Promise<string>>()
+
+/**
+ * `entry` and its imports as one CommonJS file (esbuild), the native packages left as `require`s
+ * of their absolute paths, so it runs from any folder without a TypeScript loader. Built once per
+ * entry and process (about 0.3 s).
+ */
+export function bundleScript(entry: string): Promise<string> {
+  let b = bundles.get(entry)
+  if (!b) {
+    b = buildBundle(entry)
+    bundles.set(entry, b)
+    b.catch(() => bundles.delete(entry))
+  }
+  return b
+}
+
+async function buildBundle(entry: string): Promise<string> {
+  const { build } = await import('esbuild')
+  const req = createRequire(entry)
+  const native = new RegExp(`^(${RUNNER_NATIVE_PACKAGES.join('|')})$`)
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: `node${process.versions.node.split('.')[0]}`,
+    write: false,
+    logLevel: 'silent',
+    plugins: [{ name: 'native-packages', setup: (b) => b.onResolve({ filter: native }, (a) => ({ path: req.resolve(a.path), external: true })) }],
+  })
+  return out.outputFiles[0].text
+}
+
+export interface RunFolder {
+  readonly dir: string
+  readonly modelPath: string
+  readonly imagePaths: readonly string[]
+  readonly scriptPath: string
+  cleanup(): Promise<void>
+}
+
+async function linkOrCopy(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to)
+  } catch {
+    await copyFile(from, to)
+  }
+}
+
+/**
+ * A private folder (mode 0700) with the model, the images (numbered: their ids and paths stay
+ * with the parent) and the script: hard links where the file system allows, else copies.
+ */
+export async function prepareRunFolder(options: { modelPath: string; imagePaths: readonly string[]; script: string }): Promise<RunFolder> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'arena-run-'))
+  const cleanup = () => rm(dir, { recursive: true, force: true })
+  try {
+    await chmod(dir, 0o700)
+    const modelPath = path.join(dir, 'model.onnx')
+    await linkOrCopy(options.modelPath, modelPath)
+    await mkdir(path.join(dir, 'images'))
+    const imagePaths: string[] = []
+    for (const [i, p] of options.imagePaths.entries()) {
+      const to = path.join(dir, 'images', `${String(i).padStart(6, '0')}${path.extname(p).slice(0, 8)}`)
+      await linkOrCopy(p, to)
+      imagePaths.push(to)
+    }
+    const scriptPath = path.join(dir, 'runner.cjs')
+    await writeFile(scriptPath, options.script)
+    return { dir, modelPath, imagePaths, scriptPath, cleanup }
+  } catch (err) {
+    await cleanup()
+    throw err
+  }
+}
