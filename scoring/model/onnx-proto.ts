@@ -228,8 +228,11 @@ async function readTensor(r: Reader, c: Collected): Promise<string> {
   while (!r.done) {
     const { field, wire } = await r.tag()
     if (field === 8 && wire === 2) name = await r.string()
-    else if (field === 14 && wire === 0) external ||= (await r.varint()) === 1
-    else if (field === 13 && wire === 2) {
+    else if (field === 14 && wire === 0) {
+      // Read first: `external ||= await …` would skip the read and lose the field's bytes.
+      const location = await r.varint()
+      if (location === 1) external = true
+    } else if (field === 13 && wire === 2) {
       external = true
       await r.skip(wire)
     } else await r.skip(wire)

@@ -10,7 +10,7 @@
  * message for the participant, the raw text for the organizer. Whatever the model does, the
  * calling process stays healthy.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { ModelRunError } from './errors.ts'
@@ -18,7 +18,7 @@ import { expectedOutputDim, manifestToJson, type ModelManifest } from './manifes
 import { readOnnxFile } from './onnx-proto.ts'
 import { isRunnerMessage, type ProviderName, type RunRequest } from './protocol.ts'
 import { classifyRunnerFailure, runError } from './run-errors.ts'
-import { bundleScript, packageFolders, prepareRunFolder, RUNNER_NATIVE_PACKAGES, sandboxCommand, sandboxSupport, type RunFolder } from './sandbox.ts'
+import { bundleScript, prepareRunFolder, sandboxSupport, spawnSandboxed, type RunFolder } from './sandbox.ts'
 
 export interface RunLimits {
   /** Wall-clock cap for loading the model and embedding every image (see `scaledWallTimeMs`). */
@@ -137,7 +137,6 @@ async function runInSandbox(options: RunModelOptions, folder: RunFolder): Promis
   const outputDim = expectedOutputDim(options.manifest)
   const startupTimeoutMs = options.startupTimeoutMs ?? 60_000
   const support = await sandboxSupport()
-  const readPaths = [folder.dir, ...packageFolders(RUNNER_NATIVE_PACKAGES, RUNNER)]
   const sandboxLimits = {
     // Address space well above the resident cap: V8 and ONNX Runtime reserve more than they touch;
     // the resident cap (polled) is the real one, this stops a single huge allocation early.
@@ -146,7 +145,13 @@ async function runInSandbox(options: RunModelOptions, folder: RunFolder): Promis
     cpuSeconds: (limits.wallTimeMs / 1000) * (limits.threads + 2) + 10,
     fileSizeBytes: 16 * MIB,
   }
-  const cmd = sandboxCommand(support, { script: folder.scriptPath, readPaths, limits: sandboxLimits })
+  let child: ChildProcess
+  let readPaths: string[]
+  try {
+    ;({ child, readPaths } = spawnSandboxed(support, { folder, limits: sandboxLimits, env: childEnv(limits.threads) }))
+  } catch (err) {
+    return { ok: false, started: false, error: runError('internal', `model runner could not start: ${fault(err)}`) }
+  }
   options.onLog?.(
     `sandbox: ${support.netns ? `own network namespace (unshare ${support.netns.join(' ')})` : 'shared network'}, ` +
       `${support.pdeathsig ? 'killed with its parent (setpriv --pdeathsig)' : 'exits when its IPC channel closes'}, ` +
@@ -155,18 +160,6 @@ async function runInSandbox(options: RunModelOptions, folder: RunFolder): Promis
       (support.notes.length ? `; missing: ${support.notes.join('; ')}` : ''),
   )
   return new Promise<RunModelResult>((resolve) => {
-    let child: ChildProcess
-    try {
-      child = spawn(cmd.command, cmd.args, {
-        cwd: folder.dir,
-        serialization: 'advanced',
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        env: childEnv(limits.threads),
-      })
-    } catch (err) {
-      resolve({ ok: false, started: false, error: runError('internal', `model runner could not start: ${fault(err)}`) })
-      return
-    }
     let settled = false
     let started = 0
     let peakRss = 0

@@ -14,7 +14,7 @@
  *   code (ONNX Runtime, libvips) is not confined by Node's permission model; the model cannot
  *   name files for it to read because external data is refused (validate-model.ts, run-model.ts).
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { chmod, copyFile, link, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -113,6 +113,21 @@ export function sandboxCommand(
   return { command: all[0], args: all.slice(1) }
 }
 
+/**
+ * Starts the bundled `scriptPath` (in `folder`, see `prepareRunFolder`) inside the sandbox, with
+ * an IPC channel (advanced serialization) and stderr piped. `extraReadPaths` are added to the run
+ * folder and the native packages' folders. Throws when the process cannot be spawned.
+ */
+export function spawnSandboxed(
+  support: SandboxSupport,
+  options: { folder: Pick<RunFolder, 'dir' | 'scriptPath'>; limits: SandboxLimits; env: NodeJS.ProcessEnv; extraReadPaths?: readonly string[] },
+): { child: ChildProcess; readPaths: string[] } {
+  const readPaths = [options.folder.dir, ...packageFolders(RUNNER_NATIVE_PACKAGES, import.meta.dirname), ...(options.extraReadPaths ?? [])]
+  const cmd = sandboxCommand(support, { script: options.folder.scriptPath, readPaths, limits: options.limits })
+  const child = spawn(cmd.command, cmd.args, { cwd: options.folder.dir, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: options.env })
+  return { child, readPaths }
+}
+
 /** Folders of `names` and of everything they depend on (dependencies and optional ones that are installed). */
 export function packageFolders(names: readonly string[], fromDir: string): string[] {
   const found = new Set<string>()
@@ -190,13 +205,13 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
  * A private folder (mode 0700) with the model, the images (numbered: their ids and paths stay
  * with the parent) and the script: hard links where the file system allows, else copies.
  */
-export async function prepareRunFolder(options: { modelPath: string; imagePaths: readonly string[]; script: string }): Promise<RunFolder> {
+export async function prepareRunFolder(options: { modelPath?: string; imagePaths: readonly string[]; script: string }): Promise<RunFolder> {
   const dir = await mkdtemp(path.join(tmpdir(), 'arena-run-'))
   const cleanup = () => rm(dir, { recursive: true, force: true })
   try {
     await chmod(dir, 0o700)
     const modelPath = path.join(dir, 'model.onnx')
-    await linkOrCopy(options.modelPath, modelPath)
+    if (options.modelPath !== undefined) await linkOrCopy(options.modelPath, modelPath)
     await mkdir(path.join(dir, 'images'))
     const imagePaths: string[] = []
     for (const [i, p] of options.imagePaths.entries()) {

@@ -1,8 +1,11 @@
-import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseManifest, parseManifestValue } from '../../scoring/model/manifest.ts'
 import { parseOnnxModel } from '../../scoring/model/onnx-proto.ts'
-import { validateModelInfo } from '../../scoring/model/validate-model.ts'
-import { buildModel, POOLED, poolProjectModel, seededFloats } from './onnx-builder.ts'
+import { validateModelFile, validateModelInfo } from '../../scoring/model/validate-model.ts'
+import { buildModel, graphAttribute, type ModelSpec, POOLED, poolProjectModel, seededFloats, writeModelWithLargeInitializer } from './onnx-builder.ts'
 
 const base = { inputName: 'image', outputName: 'emb', imageSize: 32, resize: 'center-crop', mean: [0, 0, 0], std: [1, 1, 1] }
 
@@ -90,5 +93,86 @@ describe('parseOnnxModel + validateModelInfo', () => {
     const old = buildModel({ inputs: [{ name: 'image', shape: ['N', 3, 32, 32] }], outputs: [{ name: 'emb', shape: null }], nodes: [], opset: 3 })
     const r3 = validateModelInfo(await info(old), manifestOf(), 1)
     expect(r3.ok || r3.error.message).toBe('Model uses opset 3; supported opsets are 7..23')
+  })
+})
+
+describe('validateModelFile', () => {
+  let dir = ''
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'arena-validate-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const W = seededFloats(POOLED * 384, 1)
+  const io = { inputs: [{ name: 'image', shape: ['N', 3, 32, 32] }], outputs: [{ name: 'emb', shape: ['N', 384] }] }
+
+  it('refuses ONNX external data on an initializer, before ONNX Runtime could open the named file', async () => {
+    const model = buildModel({
+      ...io,
+      initializers: [{ name: 'W', dims: [POOLED, 384], externalFile: '../../../etc/passwd' }],
+      nodes: [
+        { op: 'Flatten', inputs: ['image'], outputs: ['flat'], attrs: { axis: { i: 1 } } },
+        { op: 'MatMul', inputs: ['flat', 'W'], outputs: ['emb'] },
+      ],
+    })
+    const file = path.join(dir, 'external.onnx')
+    writeFileSync(file, model)
+    const r = await validateModelFile(file, manifestOf())
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('external_data')
+      expect(r.error.message).toMatch(/^Model keeps tensor data outside the \.onnx file \(external data, tensor 'W'\)/)
+    }
+  })
+
+  it('refuses external data inside a subgraph (an If branch)', async () => {
+    const branch = (name: string) =>
+      graphAttribute(name, {
+        inputs: [],
+        outputs: [{ name: `${name}_out`, shape: ['N', 384] }],
+        initializers: [{ name: `${name}_w`, dims: [384], externalFile: 'weights.bin' }],
+        nodes: [{ op: 'Identity', inputs: [`${name}_w`], outputs: [`${name}_out`] }],
+      })
+    const model = buildModel({
+      ...io,
+      initializers: [{ name: 'cond', dims: [], int64: [1] }],
+      nodes: [{ op: 'If', inputs: ['cond'], outputs: ['emb'], rawAttrs: [branch('then_branch'), branch('else_branch')] }],
+    })
+    const parsed = await parseOnnxModel(model)
+    expect(parsed.ok && parsed.info.externalData).toBe('then_branch_w')
+    expect(parsed.ok && [...parsed.info.opTypes].sort()).toEqual(['Identity', 'If'])
+    const file = path.join(dir, 'external-sub.onnx')
+    writeFileSync(file, model)
+    const r = await validateModelFile(file, manifestOf())
+    expect(r.ok || r.error.code).toBe('external_data')
+  })
+
+  it('names no server path when the file cannot be read', async () => {
+    const r = await validateModelFile(path.join(dir, 'missing.onnx'), manifestOf())
+    expect(r).toEqual({ ok: false, error: { code: 'model_unreadable', message: 'Model file cannot be read' } })
+  })
+
+  it('checks a model with 300 MB of weights without reading them into memory', async () => {
+    const file = path.join(dir, 'large.onnx')
+    const spec: ModelSpec = {
+      ...io,
+      initializers: [{ name: 'W', dims: [POOLED, 384], data: W }],
+      nodes: [
+        { op: 'AveragePool', inputs: ['image'], outputs: ['pooled'], attrs: { kernel_shape: { ints: [8, 8] }, strides: { ints: [8, 8] } } },
+        { op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attrs: { axis: { i: 1 } } },
+        { op: 'MatMul', inputs: ['flat', 'W'], outputs: ['emb'] },
+      ],
+    }
+    writeModelWithLargeInitializer(file, spec, 'big', 75_000_000)
+    expect(statSync(file).size).toBeGreaterThan(300_000_000)
+    const before = process.memoryUsage().rss
+    let peak = before
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5)
+    const r = await validateModelFile(file, manifestOf())
+    clearInterval(sampler)
+    peak = Math.max(peak, process.memoryUsage().rss)
+    expect(r.ok && r.model.bytes).toBe(statSync(file).size)
+    // Reading the file whole (as the check did before) adds 300 MB; streaming adds a few chunks.
+    expect(peak - before).toBeLessThan(100 * 1024 * 1024)
+    rmSync(file)
   })
 })
