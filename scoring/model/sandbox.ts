@@ -75,7 +75,8 @@ async function probe(): Promise<SandboxSupport> {
 
 /** Node's flag for its permission model (`--permission` from Node 22.13/23.5, experimental before). */
 function permissionFlag(): string {
-  return process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission'
+  const flags = process.allowedNodeEnvironmentFlags
+  return flags.has('--permission') || !flags.has('--experimental-permission') ? '--permission' : '--experimental-permission'
 }
 
 /**

@@ -6,7 +6,7 @@ import { decodeRgb } from '../../scoring/model/preprocess.ts'
 import { parseManifestValue, type ModelManifest } from '../../scoring/model/manifest.ts'
 import { runModelOnImages, type RunLimits } from '../../scoring/model/run-model.ts'
 import { validateModelFile } from '../../scoring/model/validate-model.ts'
-import { IMAGE_SIZE, POOL, POOLED, poolProjectModel, seededFloats } from './onnx-builder.ts'
+import { buildModel, IMAGE_SIZE, POOL, POOLED, poolProjectModel, seededFloats } from './onnx-builder.ts'
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../../shared/data/kaggle-sample/images')
 const haveImages = existsSync(SAMPLE)
@@ -168,6 +168,23 @@ describe.skipIf(!haveImages)('runModelOnImages', () => {
       expect(res.error.class).toBe('internal')
       expect(res.error.participantMessage).not.toContain('img_broken')
       expect(res.error.organizerDetail).toMatch(/image: Image '#1' cannot be decoded/)
+    }
+  })
+})
+
+describe('runModelOnImages before any run', () => {
+  it('refuses a model with external data without starting the runner (stored before the pre-check refused it)', async () => {
+    const modelPath = file('external.onnx', buildModel({
+      inputs: [{ name: 'image', shape: ['N', 3, IMAGE_SIZE, IMAGE_SIZE] }],
+      outputs: [{ name: 'emb', shape: ['N', 384] }],
+      initializers: [{ name: 'W', dims: [POOLED, 384], externalFile: '/etc/passwd' }],
+      nodes: [{ op: 'Identity', inputs: ['W'], outputs: ['emb'] }],
+    }))
+    const res = await runModelOnImages({ modelPath, manifest: manifest(), images: [{ id: 'a', path: modelPath }], limits: LIMITS })
+    expect(res).toMatchObject({ ok: false, started: false, error: { class: 'invalid_model' } })
+    if (!res.ok) {
+      expect(res.error.organizerDetail).toBe("model uses external data (tensor 'W')")
+      expect(res.error.participantMessage).not.toContain('passwd')
     }
   })
 })
