@@ -11,6 +11,7 @@
  * calling process stays healthy.
  */
 import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { ModelRunError } from './errors.ts'
@@ -137,10 +138,14 @@ async function runInSandbox(options: RunModelOptions, folder: RunFolder): Promis
   const outputDim = expectedOutputDim(options.manifest)
   const startupTimeoutMs = options.startupTimeoutMs ?? 60_000
   const support = await sandboxSupport()
+  const providers = options.executionProviders ?? ['cuda', 'cpu']
+  // CUDA reserves virtual memory in the size of device plus host memory: an address-space limit
+  // would make the CUDA provider fail and the run fall back to CPU.
+  const mayUseCuda = providers.includes('cuda') && existsSync('/dev/nvidiactl')
   const sandboxLimits = {
     // Address space well above the resident cap: V8 and ONNX Runtime reserve more than they touch;
     // the resident cap (polled) is the real one, this stops a single huge allocation early.
-    addressSpaceBytes: Math.max(limits.memoryMb * 4, limits.memoryMb + 8192) * MIB,
+    addressSpaceBytes: mayUseCuda ? null : Math.max(limits.memoryMb * 4, limits.memoryMb + 8192) * MIB,
     // CPU seconds over all threads: the wall cap times the threads ONNX Runtime and libuv may keep busy.
     cpuSeconds: (limits.wallTimeMs / 1000) * (limits.threads + 2) + 10,
     fileSizeBytes: 16 * MIB,
@@ -155,7 +160,7 @@ async function runInSandbox(options: RunModelOptions, folder: RunFolder): Promis
   options.onLog?.(
     `sandbox: ${support.netns ? `own network namespace (unshare ${support.netns.join(' ')})` : 'shared network'}, ` +
       `${support.pdeathsig ? 'killed with its parent (setpriv --pdeathsig)' : 'exits when its IPC channel closes'}, ` +
-      `${support.prlimit ? `rlimits (address space ${Math.round(sandboxLimits.addressSpaceBytes / MIB)} MiB, cpu ${Math.ceil(sandboxLimits.cpuSeconds)} s)` : 'no rlimits'}, ` +
+      `${support.prlimit ? `rlimits (address space ${sandboxLimits.addressSpaceBytes === null ? 'unlimited for CUDA' : `${Math.round(sandboxLimits.addressSpaceBytes / MIB)} MiB`}, cpu ${Math.ceil(sandboxLimits.cpuSeconds)} s)` : 'no rlimits'}, ` +
       `reads only its run folder and ${readPaths.length - 1} package folders` +
       (support.notes.length ? `; missing: ${support.notes.join('; ')}` : ''),
   )
@@ -220,7 +225,7 @@ async function runInSandbox(options: RunModelOptions, folder: RunFolder): Promis
             imagePaths: folder.imagePaths,
             batchSize: limits.batchSize,
             threads: limits.threads,
-            executionProviders: options.executionProviders ?? ['cuda', 'cpu'],
+            executionProviders: providers,
           }
           child.send(req)
           return

@@ -6,7 +6,11 @@
  *   `unshare --user --map-root-user --net` where user namespaces are allowed);
  * - dies with its parent: `setpriv --pdeathsig SIGKILL`, and the runner itself exits when its IPC
  *   channel closes or it is re-parented (runner.ts);
- * - resource limits: `prlimit` sets address space, CPU seconds, file size and core size;
+ * - resource limits: `prlimit` sets address space (not where CUDA may be used: it reserves more
+ *   virtual memory than any useful limit), CPU seconds, file size and core size. No process
+ *   count: RLIMIT_NPROC counts every process of the user, the worker's own included, and root
+ *   is exempt; the runner's JavaScript may not start processes (permission model), and native
+ *   code that forks still dies with it (same limits, parent-death signal);
  * - files: Node's permission model (`--experimental-permission`) lets the runner's JavaScript
  *   read only its private run folder (the model, the images, the runner bundle; see
  *   `prepareRunFolder`) and the packages of onnxruntime-node and sharp, and write nothing. The
@@ -31,7 +35,8 @@ export interface SandboxSupport {
 }
 
 export interface SandboxLimits {
-  readonly addressSpaceBytes: number
+  /** null: not limited (CUDA). */
+  readonly addressSpaceBytes: number | null
   readonly cpuSeconds: number
   readonly fileSizeBytes: number
 }
@@ -101,7 +106,7 @@ export function sandboxCommand(
     const { limits } = options
     chain.push(
       'prlimit',
-      `--as=${Math.floor(limits.addressSpaceBytes)}`,
+      ...(limits.addressSpaceBytes === null ? [] : [`--as=${Math.floor(limits.addressSpaceBytes)}`]),
       `--cpu=${Math.ceil(limits.cpuSeconds)}`,
       `--fsize=${Math.floor(limits.fileSizeBytes)}`,
       '--core=0',
