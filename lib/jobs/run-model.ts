@@ -87,6 +87,8 @@ export async function runModelHandler(payload: unknown, ctx: JobContext): Promis
       manifest: manifest.manifest,
       images: hidden.images,
       limits,
+      // On the storage's file system, the hidden images are hard linked into the run's folder.
+      workDir: storage().localPath('model-runs'),
       onLog: (line) => void ctx.log(line),
       onProgress: (done, total) => void ctx.progress(0.02 + 0.9 * (done / total), `images ${done}/${total}`),
     })

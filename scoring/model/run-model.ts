@@ -53,6 +53,11 @@ export interface RunModelOptions {
   readonly onLog?: (line: string) => void
   /** How long the child may take to start before any cap applies (default 60 s). */
   readonly startupTimeoutMs?: number
+  /**
+   * Where the run's private folder is made: best on the images' file system, so they are hard
+   * linked rather than copied (default: the OS temp folder).
+   */
+  readonly workDir?: string
 }
 
 export type RunModelResult =
@@ -121,7 +126,7 @@ export async function runModelOnImages(options: RunModelOptions): Promise<RunMod
   let script: string
   try {
     script = await bundleScript(RUNNER)
-    folder = await prepareRunFolder({ modelPath: options.modelPath, imagePaths: options.images.map((i) => i.path), script })
+    folder = await prepareRunFolder({ modelPath: options.modelPath, imagePaths: options.images.map((i) => i.path), script, workDir: options.workDir })
   } catch (err) {
     return { ok: false, started: false, error: runError('internal', `preparing the run folder failed: ${fault(err)}`) }
   }
@@ -161,7 +166,7 @@ async function runInSandbox(options: RunModelOptions, folder: RunFolder): Promis
     `sandbox: ${support.netns ? `own network namespace (unshare ${support.netns.join(' ')})` : 'shared network'}, ` +
       `${support.pdeathsig ? 'killed with its parent (setpriv --pdeathsig)' : 'exits when its IPC channel closes'}, ` +
       `${support.prlimit ? `rlimits (address space ${sandboxLimits.addressSpaceBytes === null ? 'unlimited for CUDA' : `${Math.round(sandboxLimits.addressSpaceBytes / MIB)} MiB`}, cpu ${Math.ceil(sandboxLimits.cpuSeconds)} s)` : 'no rlimits'}, ` +
-      `reads only its run folder and ${readPaths.length - 1} package folders` +
+      `reads only its run folder (${folder.copied ? `${folder.copied} files copied: no hard link possible` : 'hard links'}) and ${readPaths.length - 1} package folders` +
       (support.notes.length ? `; missing: ${support.notes.join('; ')}` : ''),
   )
   return new Promise<RunModelResult>((resolve) => {

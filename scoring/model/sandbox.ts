@@ -20,7 +20,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { chmod, copyFile, link, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, link, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -196,38 +196,69 @@ export interface RunFolder {
   readonly modelPath: string
   readonly imagePaths: readonly string[]
   readonly scriptPath: string
+  /** Files copied because a hard link was not possible (another file system). */
+  readonly copied: number
   cleanup(): Promise<void>
 }
 
-async function linkOrCopy(from: string, to: string): Promise<void> {
+/** Hard link, else copy; true when it had to copy. */
+async function linkOrCopy(from: string, to: string): Promise<boolean> {
   try {
     await link(from, to)
+    return false
   } catch {
     await copyFile(from, to)
+    return true
+  }
+}
+
+const RUN_FOLDER = /^arena-run-(\d+)-/
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Removes run folders left by processes that died mid-run (their pid is in the name). */
+async function sweepRunFolders(parent: string): Promise<void> {
+  const entries = await readdir(parent).catch(() => [] as string[])
+  for (const name of entries) {
+    const pid = Number(RUN_FOLDER.exec(name)?.[1] ?? NaN)
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) await rm(path.join(parent, name), { recursive: true, force: true })
   }
 }
 
 /**
  * A private folder (mode 0700) with the model, the images (numbered: their ids and paths stay
- * with the parent) and the script: hard links where the file system allows, else copies.
+ * with the parent) and the script: hard links where the file system allows, else copies. Made in
+ * `workDir` (default: the OS temp folder); a folder on the images' file system avoids copying a
+ * whole test set per run. Folders of runs whose process died are removed first.
  */
-export async function prepareRunFolder(options: { modelPath?: string; imagePaths: readonly string[]; script: string }): Promise<RunFolder> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'arena-run-'))
+export async function prepareRunFolder(options: { modelPath?: string; imagePaths: readonly string[]; script: string; workDir?: string }): Promise<RunFolder> {
+  const parent = options.workDir ?? tmpdir()
+  await mkdir(parent, { recursive: true, mode: 0o700 })
+  await sweepRunFolders(parent)
+  const dir = await mkdtemp(path.join(parent, `arena-run-${process.pid}-`))
   const cleanup = () => rm(dir, { recursive: true, force: true })
   try {
     await chmod(dir, 0o700)
+    let copied = 0
     const modelPath = path.join(dir, 'model.onnx')
-    if (options.modelPath !== undefined) await linkOrCopy(options.modelPath, modelPath)
+    if (options.modelPath !== undefined && (await linkOrCopy(options.modelPath, modelPath))) copied++
     await mkdir(path.join(dir, 'images'))
     const imagePaths: string[] = []
     for (const [i, p] of options.imagePaths.entries()) {
       const to = path.join(dir, 'images', `${String(i).padStart(6, '0')}${path.extname(p).slice(0, 8)}`)
-      await linkOrCopy(p, to)
+      if (await linkOrCopy(p, to)) copied++
       imagePaths.push(to)
     }
     const scriptPath = path.join(dir, 'runner.cjs')
     await writeFile(scriptPath, options.script)
-    return { dir, modelPath, imagePaths, scriptPath, cleanup }
+    return { dir, modelPath, imagePaths, scriptPath, copied, cleanup }
   } catch (err) {
     await cleanup()
     throw err

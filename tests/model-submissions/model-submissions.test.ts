@@ -11,7 +11,7 @@ import { forEachDatabase } from '../helpers/databases.ts'
 import { POOLED, poolProjectModel, seededFloats } from '../model/onnx-builder.ts'
 import { joinComp, signUp, submit } from '../api/users.ts'
 import { haveSampleImages, MANIFEST, seedImageCompetition, submitModel } from './fixtures.ts'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -37,6 +37,10 @@ describe.skipIf(!haveSampleImages)('model submissions (needs ../shared/data/kagg
       expect(sub.testSetId).toBe(c.testSetId)
       const job = await app.db.job.findFirst({ where: { submissionId: sub.id, type: 'run-model' } })
       expect(job?.log).toMatch(/provider cpu: 7 images/)
+      // The organizer's log says how the runner was confined; its folder on the storage's file
+      // system held hard links, and is gone after the run.
+      expect(job?.log).toMatch(/sandbox: .*reads only its run folder \(hard links\)/)
+      expect(readdirSync(app.storage.localPath('model-runs'))).toEqual([])
       expect(await app.db.submissionScore.count({ where: { submissionId: sub.id, testSetId: c.testSetId } })).toBe(1)
 
       // The same embeddings, computed again outside the platform and sent as a long-format CSV.

@@ -2,7 +2,7 @@
 // native packages, and dies with its parent. Each check is skipped only where this machine lacks
 // the mechanism, with the reason in the test's name; under CI (root on Debian) none is skipped.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { connect, createServer, type Server } from 'node:net'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -128,3 +128,25 @@ function alive(pid: number): boolean {
     return false
   }
 }
+
+describe('prepareRunFolder', () => {
+  it('hard links the files on one file system, and removes folders of runs whose process died', async () => {
+    const work = path.join(dir, 'runs')
+    const image = path.join(dir, 'linked.png')
+    writeFileSync(image, 'pixels')
+    const first = await prepareRunFolder({ imagePaths: [image], script: '', workDir: work })
+    // A folder left by a killed worker (no such pid) goes; a live run's (this process) stays.
+    mkdirSync(path.join(work, 'arena-run-999999999-dead'))
+    const second = await prepareRunFolder({ imagePaths: [image], script: '', workDir: work })
+    try {
+      expect(first.copied).toBe(0)
+      expect(statSync(first.imagePaths[0]).ino).toBe(statSync(image).ino)
+      expect(existsSync(path.join(work, 'arena-run-999999999-dead'))).toBe(false)
+      expect(existsSync(first.dir)).toBe(true)
+      expect(statSync(second.dir).mode & 0o777).toBe(0o700)
+    } finally {
+      await first.cleanup()
+      await second.cleanup()
+    }
+  })
+})
