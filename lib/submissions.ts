@@ -34,7 +34,7 @@ export interface Quota {
   resetAt: Date
 }
 
-/** Submissions count against the day (UTC) they were made; failed ones are given back. */
+/** Submissions count against the day (UTC) they were made; failed ones are given back, except model runs that had started. */
 export async function countToday(client: Pick<ReturnType<typeof db>, 'submission'>, teamId: string, at: Date): Promise<number> {
   // A failed submission gives its slot back, except a model run that had started on the hidden
   // images (lib/jobs/run-model.ts sets startedAt then): else a failing model could probe them forever.
