@@ -2,7 +2,8 @@
 // to storage, the manifest and the graph are checked before anything is queued (a bad model is
 // rejected with 400 invalid_model and recorded as a failed submission, which gives its slot of the
 // daily quota back), then the 'run-model' job runs it on the hidden images (a run that fails once
-// started keeps its slot: see countToday). Participants never see the embeddings the model produces: only scores.
+// started keeps its slot: see countToday). Participants never see the embeddings the model
+// produces: only scores.
 import { randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
