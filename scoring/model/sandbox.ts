@@ -9,8 +9,8 @@
  * - resource limits: `prlimit` sets address space (not where CUDA may be used: it reserves more
  *   virtual memory than any useful limit), CPU seconds, file size and core size. No process
  *   count: RLIMIT_NPROC counts every process of the user, the worker's own included, and root
- *   is exempt; the runner's JavaScript may not start processes (permission model), and native
- *   code that forks still dies with it (same limits, parent-death signal);
+ *   is exempt; the runner's JavaScript may not start processes (permission model), and ONNX
+ *   Runtime and libvips start none;
  * - files: Node's permission model (`--experimental-permission`) lets the runner's JavaScript
  *   read only its private run folder (the model, the images, the runner bundle; see
  *   `prepareRunFolder`) and the packages of onnxruntime-node and sharp, and write nothing. The
