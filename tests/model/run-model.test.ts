@@ -188,3 +188,20 @@ describe('runModelOnImages before any run', () => {
     }
   })
 })
+
+describe.skipIf(!haveImages)('runModelOnImages when ONNX Runtime refuses the model', () => {
+  it('gives the participant a fixed message and the organizer the runtime text with its server path', async () => {
+    const modelPath = file('unknown-op.onnx', buildModel({
+      inputs: [{ name: 'image', shape: ['N', 3, IMAGE_SIZE, IMAGE_SIZE] }],
+      outputs: [{ name: 'emb', shape: ['N', 384] }],
+      nodes: [{ op: 'NoSuchOperator', inputs: ['image'], outputs: ['emb'] }],
+    }))
+    expect((await validateModelFile(modelPath, manifest())).ok).toBe(true)
+    const res = await runModelOnImages({ modelPath, manifest: manifest(), images: images.slice(0, 1), limits: LIMITS, executionProviders: ['cpu'] })
+    expect(res).toMatchObject({ ok: false, error: { class: 'invalid_model', participantMessage: expect.stringMatching(/^ONNX Runtime cannot load the model/) } })
+    if (!res.ok) {
+      expect(res.error.organizerDetail).toMatch(/NoSuchOperator/)
+      expect(res.error.participantMessage).not.toMatch(/NoSuchOperator|\//)
+    }
+  })
+})
