@@ -50,7 +50,10 @@ describe('model runner sandbox', () => {
   })
   afterAll(() => new Promise<void>((r) => server.close(() => r())))
 
-  it.skipIf(!support.netns && !inCi)(`cannot connect to a loopback server, nor read or write outside its run folder${support.netns ? '' : ` (skipped: ${why})`}`, async () => {
+  /** What the probe reported from inside the sandbox, and whether the control connection worked. */
+  let out: Record<string, string> = {}
+  let control = false
+  beforeAll(async () => {
     const secret = path.join(dir, 'truth-secret.csv')
     writeFileSync(secret, 'img_0_0,0.123456\n')
     const image = path.join(dir, 'in.png')
@@ -60,24 +63,30 @@ describe('model runner sandbox', () => {
       const { child } = spawnSandboxed(support, { folder, limits: LIMITS, env: { PATH: process.env.PATH, NODE_ENV: 'test' } })
       const done = messages(child)
       child.send({ secret, inside: folder.imagePaths[0], port })
-      const out = await done
-      // Control: the server is reachable from here, and the probe reads its own folder.
-      const control = await new Promise<boolean>((resolve) => {
-        const s = connect(port, '127.0.0.1', () => {
-          s.destroy()
-          resolve(true)
-        })
-        s.on('error', () => resolve(false))
-      })
-      expect(control).toBe(true)
-      expect(out.inside).toBe('inside the run folder')
-      expect(out.secret).toBe('denied ERR_ACCESS_DENIED')
-      expect(out.write).toBe('denied ERR_ACCESS_DENIED')
-      expect(out.connect).not.toBe('connected')
-      expect(connections).toBe(1) // the control connection only
+      out = await done
     } finally {
       await folder.cleanup()
     }
+    // Control: the server is reachable from outside the sandbox.
+    control = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.destroy()
+        resolve(true)
+      })
+      s.on('error', () => resolve(false))
+    })
+  })
+
+  it('cannot read or write outside its run folder (it reads its own folder)', () => {
+    expect(out.inside).toBe('inside the run folder')
+    expect(out.secret).toBe('denied ERR_ACCESS_DENIED')
+    expect(out.write).toBe('denied ERR_ACCESS_DENIED')
+  })
+
+  it.skipIf(!support.netns && !inCi)(`cannot connect to a loopback server${support.netns ? '' : ` (skipped: ${why})`}`, () => {
+    expect(control).toBe(true)
+    expect(out.connect).not.toBe('connected')
+    expect(connections).toBe(1) // the control connection only
   })
 
   it.skipIf(process.platform !== 'linux')('a runner is gone within seconds after its parent is killed with SIGKILL', async () => {
