@@ -1,12 +1,15 @@
 // The 'run-model' job: runs a submitted ONNX model on the active test set's hidden images in a
 // killable child process (scoring/model), scores its embeddings exactly like a CSV with the same
 // values and records the result through the same path as 'score-submission'. A failing model
-// (time or memory cap, wrong output shape, malformed graph) fails its submission with the
-// runner's message; the worker itself is never at risk. The embeddings are never stored.
+// (time or memory cap, wrong output shape, a failed operator) fails its submission with the fixed
+// participant message of its class; the raw runtime text, which can carry hidden pixel values,
+// goes to the job log only (scoring/model/errors.ts). A run that started on the hidden images
+// sets the submission's startedAt, so even failed it counts against the daily limit
+// (countToday). The worker itself is never at risk. The embeddings are never stored.
 // Rescoring a model submission on a new test-set version enqueues this job again (JOB_FOR_KIND);
 // a baseline submission (also kind 'model') is handed to the baseline's predictor instead.
 import { parseManifest } from '../../scoring/model/manifest.ts'
-import { runModelOnImages, type RunLimits } from '../../scoring/model/run-model.ts'
+import { runModelOnImages, scaledWallTimeMs, type RunLimits } from '../../scoring/model/run-model.ts'
 import { scoreVectors } from '../../scoring/score-vectors.ts'
 import { isReferenceBaseline } from '../baseline/baseline.ts'
 import { now } from '../platform/clock.ts'
@@ -32,10 +35,14 @@ export function setModelRunLimits(limits: Partial<RunLimits> | undefined): void 
   limitsOverride = limits
 }
 
-/** Per-job limits: ARENA_MODEL_WALL_SECONDS, ARENA_MODEL_MEMORY_MB, ARENA_MODEL_THREADS. */
-export function modelRunLimits(): RunLimits {
+/**
+ * Per-job limits: ARENA_MODEL_MEMORY_MB, ARENA_MODEL_THREADS, and a time limit of
+ * min(ARENA_MODEL_WALL_SECONDS, ARENA_MODEL_BASE_SECONDS + ARENA_MODEL_SECONDS_PER_IMAGE × images).
+ */
+export function modelRunLimits(images: number): RunLimits {
   const c = config()
-  return { wallTimeMs: c.modelWallTimeMs, memoryMb: c.modelMemoryMb, threads: c.modelThreads, batchSize: BATCH_SIZE, ...limitsOverride }
+  const wallTimeMs = scaledWallTimeMs(images, { capMs: c.modelWallTimeMs, baseMs: c.modelBaseMs, perImageMs: c.modelPerImageMs })
+  return { wallTimeMs, memoryMb: c.modelMemoryMb, threads: c.modelThreads, batchSize: BATCH_SIZE, ...limitsOverride }
 }
 
 export async function runModelHandler(payload: unknown, ctx: JobContext): Promise<void> {
@@ -57,7 +64,7 @@ export async function runModelHandler(payload: unknown, ctx: JobContext): Promis
   }
   if (sub.kind !== 'model') throw new PermanentJobError('Only model submissions are run by the run-model job')
   const testSet = await requireActiveTestSet(sub.competitionId)
-  await db().submission.updateMany({ where: { id: sub.id, status: 'queued' }, data: { status: 'running', startedAt: now() } })
+  await db().submission.updateMany({ where: { id: sub.id, status: 'queued' }, data: { status: 'running' } })
   await ctx.progress(0, 'loading test set')
   const truth = await loadTruth(testSet)
 
@@ -68,7 +75,7 @@ export async function runModelHandler(payload: unknown, ctx: JobContext): Promis
 
   const hidden = await loadHiddenImages(testSet.id)
   const model = await localCopy(sub.fileKey)
-  const limits = modelRunLimits()
+  const limits = modelRunLimits(hidden.images.length)
   await ctx.log(`running the model on ${hidden.images.length} hidden images (cap ${limits.wallTimeMs / 1000} s, ${limits.memoryMb} MiB, ${limits.threads} threads)`)
   await ctx.progress(0.02, `images 0/${hidden.images.length}`)
   let run: Awaited<ReturnType<typeof runModelOnImages>>
@@ -78,15 +85,21 @@ export async function runModelHandler(payload: unknown, ctx: JobContext): Promis
       manifest: manifest.manifest,
       images: hidden.images,
       limits,
+      // On the storage's file system, the hidden images are hard linked into the run's folder.
+      workDir: storage().localPath('model-runs'),
+      onLog: (line) => void ctx.log(line),
       onProgress: (done, total) => void ctx.progress(0.02 + 0.9 * (done / total), `images ${done}/${total}`),
     })
   } finally {
     await model.cleanup()
     await hidden.cleanup()
   }
+  if (run.ok || (run.started && run.error.class !== 'internal')) await db().submission.update({ where: { id: sub.id }, data: { startedAt: now() } })
   if (!run.ok) {
-    await ctx.log(`model failed (${run.error.code}): ${run.error.message}`)
-    throw new PermanentJobError(run.error.message)
+    await ctx.log(`model failed (${run.error.class}): ${run.error.organizerDetail}`)
+    // Ours, not the model's: retried, and the participant sees the queue's internal-error message.
+    if (run.error.class === 'internal') throw new Error(`model run: ${run.error.organizerDetail}`)
+    throw new PermanentJobError(run.error.participantMessage)
   }
   await ctx.log(`provider ${run.provider}: ${hidden.images.length} images in ${run.wallTimeMs} ms, peak memory ${run.peakRssMb} MiB`)
   await ctx.progress(0.93, 'scoring')

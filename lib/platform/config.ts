@@ -45,6 +45,9 @@ const schema = z.object({
   ARENA_MODEL_UPLOAD_LIMIT_MB: z.coerce.number().positive().default(1024),
   /** Model submissions: wall-time cap for loading the model and embedding every hidden image. */
   ARENA_MODEL_WALL_SECONDS: z.coerce.number().positive().default(1800),
+  /** Model submissions: a run's time limit is min(cap, base + per-image allowance × images). */
+  ARENA_MODEL_BASE_SECONDS: z.coerce.number().positive().default(120),
+  ARENA_MODEL_SECONDS_PER_IMAGE: z.coerce.number().positive().default(2),
   /** Model submissions: resident-memory cap of the model runner process. */
   ARENA_MODEL_MEMORY_MB: z.coerce.number().int().min(256).default(4096),
   /** Model submissions: ONNX Runtime threads (default: up to 4 of the machine's cores). */
@@ -72,6 +75,8 @@ export interface Config {
   uploadLimitBytes: number
   modelUploadLimitBytes: number
   modelWallTimeMs: number
+  modelBaseMs: number
+  modelPerImageMs: number
   modelMemoryMb: number
   modelThreads: number
   jobLeaseMs: number
@@ -106,6 +111,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadLimitBytes: Math.round(e.ARENA_UPLOAD_LIMIT_MB * 1024 * 1024),
     modelUploadLimitBytes: Math.round(e.ARENA_MODEL_UPLOAD_LIMIT_MB * 1024 * 1024),
     modelWallTimeMs: Math.round(e.ARENA_MODEL_WALL_SECONDS * 1000),
+    modelBaseMs: Math.round(e.ARENA_MODEL_BASE_SECONDS * 1000),
+    modelPerImageMs: Math.round(e.ARENA_MODEL_SECONDS_PER_IMAGE * 1000),
     modelMemoryMb: e.ARENA_MODEL_MEMORY_MB,
     modelThreads: e.ARENA_MODEL_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     jobLeaseMs: e.ARENA_JOB_LEASE_SECONDS * 1000,

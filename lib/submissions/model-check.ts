@@ -1,6 +1,7 @@
 // The check a model submission passes before it is queued: its manifest parses and the stored
 // graph fits it (scoring/model). A model that fails is kept as a failed submission, so the team
-// sees why; failed submissions give their slot of the daily quota back.
+// sees why, and a model refused here gives its slot of the daily quota back (a run that fails once
+// started keeps it: see countToday).
 import { manifestToJson, parseManifest } from '../../scoring/model/manifest.ts'
 import { validateModelFile } from '../../scoring/model/validate-model.ts'
 import { config } from '../platform/config.ts'

@@ -1,5 +1,5 @@
 // The daily submission limit: submissions count against the UTC day they were made, failed ones
-// are given back, and the count resets at 00:00 UTC.
+// are given back (model runs that had started excepted), and the count resets at 00:00 UTC.
 import { db, type Competition } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
 import { ApiError } from '../errors.ts'
@@ -23,9 +23,15 @@ export interface Quota {
   resetAt: Date
 }
 
-/** Submissions of the team that count today (UTC); pass the transaction to count under its lock. */
+/**
+ * Submissions of the team that count today (UTC); pass the transaction to count under its lock.
+ * A failed submission gives its slot back, except a model run that had started on the hidden
+ * images (lib/jobs/run-model.ts sets startedAt then): else a failing model could probe them forever.
+ */
 export async function countToday(client: Pick<ReturnType<typeof db>, 'submission'>, teamId: string, at: Date): Promise<number> {
-  return client.submission.count({ where: { teamId, createdAt: { gte: utcDayStart(at) }, status: { not: 'failed' } } })
+  return client.submission.count({
+    where: { teamId, createdAt: { gte: utcDayStart(at) }, OR: [{ status: { not: 'failed' } }, { kind: 'model', startedAt: { not: null } }] },
+  })
 }
 
 export function quotaOf(competition: Competition, used: number, at: Date): Quota {

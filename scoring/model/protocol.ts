@@ -1,14 +1,16 @@
-/** Messages between `run-model.ts` (parent) and `runner.ts` (the child process that runs ONNX Runtime). */
-import type { ModelError } from './errors.ts'
+/** Messages between `run-model.ts` (parent) and `runner.ts` (the sandboxed child that runs ONNX Runtime). */
+import type { RunnerStage } from './run-errors.ts'
 
 export type ProviderName = 'cuda' | 'cpu'
 
 export interface RunRequest {
   readonly type: 'run'
+  /** Inside the run's private folder (sandbox.ts); the child may read nothing else of the data. */
   readonly modelPath: string
   /** Manifest in its plain-JSON form (`manifestToJson`); the child parses it again. */
   readonly manifest: Record<string, unknown>
-  readonly images: readonly { readonly id: string; readonly path: string }[]
+  /** Image files in output order. Their ids stay with the parent. */
+  readonly imagePaths: readonly string[]
   readonly batchSize: number
   readonly threads: number
   readonly executionProviders: readonly ProviderName[]
@@ -19,7 +21,8 @@ export type RunnerMessage =
   | { readonly type: 'session'; readonly provider: ProviderName; readonly fallbacks: readonly string[] }
   | { readonly type: 'progress'; readonly done: number; readonly total: number; readonly rss: number }
   | { readonly type: 'result'; readonly embeddings: Float32Array; readonly provider: ProviderName }
-  | { readonly type: 'error'; readonly error: ModelError }
+  /** The raw text goes to the organizer's log only; the parent classifies by `stage` (run-errors.ts). */
+  | { readonly type: 'failure'; readonly stage: RunnerStage; readonly detail: string }
 
 export function isRunnerMessage(value: unknown): value is RunnerMessage {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string'

@@ -1,22 +1,28 @@
 /**
- * Runs a submitted ONNX model on images in a child process that can be killed.
+ * Runs a submitted ONNX model on images in a sandboxed child process that can be killed.
  *
- * The child (runner.ts) decodes images, runs ONNX Runtime and returns L2-normalised 384-d
- * embeddings over IPC. The parent enforces a wall-time cap (measured from the moment the child is
- * up, so model loading counts and Node/tsx start-up does not) and a memory cap (the child's
- * resident set, polled from /proc and from the child's own reports), and turns crashes into
- * typed errors. Whatever the model does, the calling process stays healthy.
+ * The child (runner.ts, bundled) decodes images, runs ONNX Runtime and returns L2-normalised
+ * 384-d embeddings over IPC. It runs in the sandbox of sandbox.ts (no network, a private folder
+ * with only the model and numbered images, rlimits, dies with its parent). The parent enforces a
+ * wall-time cap (measured from the moment the child is up, so model loading counts and Node
+ * start-up does not) and a memory cap (the child's resident set, polled from /proc and from the
+ * child's own reports), and turns every failure into a `ModelRunError` (run-errors.ts): a fixed
+ * message for the participant, the raw text for the organizer. Whatever the model does, the
+ * calling process stays healthy.
  */
-import { fork, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { createRequire } from 'node:module'
-import { modelError, modelFail, type ModelError, type ModelResult } from './errors.ts'
-import { manifestToJson, type ModelManifest } from './manifest.ts'
+import { fileURLToPath } from 'node:url'
+import type { ModelRunError } from './errors.ts'
+import { expectedOutputDim, manifestToJson, type ModelManifest } from './manifest.ts'
+import { readOnnxFile } from './onnx-proto.ts'
 import { isRunnerMessage, type ProviderName, type RunRequest } from './protocol.ts'
+import { classifyRunnerFailure, runError } from './run-errors.ts'
+import { bundleScript, prepareRunFolder, sandboxSupport, spawnSandboxed, type RunFolder } from './sandbox.ts'
 
 export interface RunLimits {
-  /** Wall-clock cap for loading the model and embedding every image. */
+  /** Wall-clock cap for loading the model and embedding every image (see `scaledWallTimeMs`). */
   readonly wallTimeMs: number
   /** Cap on the child's resident memory (ONNX Runtime, sharp and Node together). */
   readonly memoryMb: number
@@ -24,6 +30,15 @@ export interface RunLimits {
   readonly threads: number
   /** Images per inference call (ignored when the model's batch dimension is fixed). */
   readonly batchSize: number
+}
+
+/**
+ * The wall-time cap of a run on `images` images: a base (model loading, runner start) plus an
+ * allowance per image, never above the configured cap. A model that needs 30 minutes for 7 images
+ * held the only worker for the whole 30-minute cap before; now it gets base + 7 allowances.
+ */
+export function scaledWallTimeMs(images: number, settings: { capMs: number; baseMs: number; perImageMs: number }): number {
+  return Math.min(settings.capMs, settings.baseMs + settings.perImageMs * Math.max(0, images))
 }
 
 export interface RunModelOptions {
@@ -34,33 +49,44 @@ export interface RunModelOptions {
   /** Tried in order; 'cpu' is always the last resort. Default ['cuda', 'cpu']. */
   readonly executionProviders?: readonly ProviderName[]
   readonly onProgress?: (done: number, total: number) => void
+  /** Lines for the organizer's job log (the sandbox in place, what is missing and why). */
+  readonly onLog?: (line: string) => void
   /** How long the child may take to start before any cap applies (default 60 s). */
   readonly startupTimeoutMs?: number
+  /**
+   * Where the run's private folder is made: best on the images' file system, so they are hard
+   * linked rather than copied (default: the OS temp folder).
+   */
+  readonly workDir?: string
 }
 
-export type RunModelResult = ModelResult<{
-  /** `images.length * 384` floats, row-major in `images` order, each row L2-normalised. */
-  embeddings: Float32Array
-  provider: ProviderName
-  /** Peak resident memory of the child seen while it ran, in MiB. */
-  peakRssMb: number
-  wallTimeMs: number
-}>
+export type RunModelResult =
+  | {
+      readonly ok: true
+      /** `images.length * 384` floats, row-major in `images` order, each row L2-normalised. */
+      readonly embeddings: Float32Array
+      readonly provider: ProviderName
+      /** Peak resident memory of the child seen while it ran, in MiB. */
+      readonly peakRssMb: number
+      readonly wallTimeMs: number
+    }
+  | {
+      readonly ok: false
+      readonly error: ModelRunError
+      /** The runner had been handed the model and the images: the run counts against the daily limit. */
+      readonly started: boolean
+    }
 
 const RUNNER = fileURLToPath(new URL('./runner.ts', import.meta.url))
 const POLL_MS = 50
-
-function tsxImport(): string {
-  // The same loader `node --import tsx` uses, resolved from here so the child's cwd does not matter.
-  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href
-}
+const MIB = 1024 * 1024
 
 /**
  * The child parses an untrusted model with native code, so it gets only what it needs from the
  * environment (no database URLs or secrets from the worker's env).
  */
 function childEnv(threads: number): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG', 'LD_LIBRARY_PATH', 'CUDA_VISIBLE_DEVICES', 'CUDA_HOME', 'NVIDIA_VISIBLE_DEVICES']
+  const keep = ['PATH', 'LANG', 'LD_LIBRARY_PATH', 'CUDA_VISIBLE_DEVICES', 'CUDA_HOME', 'NVIDIA_VISIBLE_DEVICES']
   const env: Record<string, string> = { OMP_NUM_THREADS: String(threads) }
   for (const k of [...keep, 'NODE_ENV']) {
     const v = process.env[k]
@@ -80,24 +106,70 @@ async function procRss(pid: number): Promise<number | null> {
   }
 }
 
+const fault = (err: unknown) => (err instanceof Error ? err.message : String(err))
+
 /** Embeds `images` with the submitted model. Never throws; failures are `{ ok: false, error }`. */
-export function runModelOnImages(options: RunModelOptions): Promise<RunModelResult> {
+export async function runModelOnImages(options: RunModelOptions): Promise<RunModelResult> {
+  // External data would make ONNX Runtime read files the model names: refused before any run
+  // (the upload pre-check refuses it too; this covers models stored before that check).
+  let header: Awaited<ReturnType<typeof readOnnxFile>>
+  try {
+    header = await readOnnxFile(options.modelPath)
+  } catch (err) {
+    return { ok: false, started: false, error: runError('internal', `model file unreadable: ${fault(err)}`) }
+  }
+  if (!header.ok) return { ok: false, started: false, error: runError('invalid_model', `model header: ${header.message}`) }
+  if (header.info.externalData) {
+    return { ok: false, started: false, error: runError('invalid_model', `model uses external data (tensor '${header.info.externalData}')`) }
+  }
+  let folder: RunFolder
+  let script: string
+  try {
+    script = await bundleScript(RUNNER)
+    folder = await prepareRunFolder({ modelPath: options.modelPath, imagePaths: options.images.map((i) => i.path), script, workDir: options.workDir })
+  } catch (err) {
+    return { ok: false, started: false, error: runError('internal', `preparing the run folder failed: ${fault(err)}`) }
+  }
+  try {
+    return await runInSandbox(options, folder)
+  } finally {
+    await folder.cleanup()
+  }
+}
+
+async function runInSandbox(options: RunModelOptions, folder: RunFolder): Promise<RunModelResult> {
   const { limits } = options
   const total = options.images.length
+  const outputDim = expectedOutputDim(options.manifest)
   const startupTimeoutMs = options.startupTimeoutMs ?? 60_000
+  const support = await sandboxSupport()
+  const providers = options.executionProviders ?? ['cuda', 'cpu']
+  // CUDA reserves virtual memory in the size of device plus host memory: an address-space limit
+  // would make the CUDA provider fail and the run fall back to CPU.
+  const mayUseCuda = providers.includes('cuda') && existsSync('/dev/nvidiactl')
+  const sandboxLimits = {
+    // Address space well above the resident cap: V8 and ONNX Runtime reserve more than they touch;
+    // the resident cap (polled) is the real one, this stops a single huge allocation early.
+    addressSpaceBytes: mayUseCuda ? null : Math.max(limits.memoryMb * 4, limits.memoryMb + 8192) * MIB,
+    // CPU seconds over all threads: the wall cap times the threads ONNX Runtime and libuv may keep busy.
+    cpuSeconds: (limits.wallTimeMs / 1000) * (limits.threads + 2) + 10,
+    fileSizeBytes: 16 * MIB,
+  }
+  let child: ChildProcess
+  let readPaths: string[]
+  try {
+    ;({ child, readPaths } = spawnSandboxed(support, { folder, limits: sandboxLimits, env: childEnv(limits.threads) }))
+  } catch (err) {
+    return { ok: false, started: false, error: runError('internal', `model runner could not start: ${fault(err)}`) }
+  }
+  options.onLog?.(
+    `sandbox: ${support.netns ? `own network namespace (unshare ${support.netns.join(' ')})` : 'shared network'}, ` +
+      `${support.pdeathsig ? 'killed with its parent (setpriv --pdeathsig)' : 'exits when its IPC channel closes'}, ` +
+      `${support.prlimit ? `rlimits (address space ${sandboxLimits.addressSpaceBytes === null ? 'unlimited for CUDA' : `${Math.round(sandboxLimits.addressSpaceBytes / MIB)} MiB`}, cpu ${Math.ceil(sandboxLimits.cpuSeconds)} s)` : 'no rlimits'}, ` +
+      `reads only its run folder (${folder.copied ? `${folder.copied} files copied: no hard link possible` : 'hard links'}) and ${readPaths.length - 1} package folders` +
+      (support.notes.length ? `; missing: ${support.notes.join('; ')}` : ''),
+  )
   return new Promise<RunModelResult>((resolve) => {
-    let child: ChildProcess
-    try {
-      child = fork(RUNNER, [], {
-        execArgv: ['--import', tsxImport()],
-        serialization: 'advanced',
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-        env: childEnv(limits.threads),
-      })
-    } catch (err) {
-      resolve(modelFail('runner_crashed', `Model runner could not start: ${err instanceof Error ? err.message : String(err)}`))
-      return
-    }
     let settled = false
     let started = 0
     let peakRss = 0
@@ -107,7 +179,7 @@ export function runModelOnImages(options: RunModelOptions): Promise<RunModelResu
     let pollTimer: NodeJS.Timeout | undefined
     const t0 = performance.now()
     const startupTimer = setTimeout(
-      () => finish(modelFail('runner_crashed', `Model runner did not start within ${Math.round(startupTimeoutMs / 1000)} s`)),
+      () => fail(runError('internal', `model runner did not start within ${Math.round(startupTimeoutMs / 1000)} s; stderr: ${stderrTail}`)),
       startupTimeoutMs,
     )
 
@@ -115,34 +187,34 @@ export function runModelOnImages(options: RunModelOptions): Promise<RunModelResu
       stderrTail = (stderrTail + chunk.toString('utf8')).slice(-4000)
     })
 
-    function finish(result: RunModelResult | { ok: false; error: ModelError }): void {
-      if (settled) return
+    function stop(): void {
       settled = true
       clearTimeout(startupTimer)
       clearTimeout(capTimer)
       clearInterval(pollTimer)
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-      resolve(result)
     }
 
-    const memoryCap = limits.memoryMb * 1024 * 1024
+    function fail(error: ModelRunError): void {
+      if (settled) return
+      stop()
+      resolve({ ok: false, error, started: started > 0 })
+    }
+
+    const memoryCap = limits.memoryMb * MIB
     function noteRss(rss: number): void {
       peakRss = Math.max(peakRss, rss)
-      if (rss > memoryCap) {
-        finish(modelFail('memory_cap', `Inference memory cap exceeded (${Math.round(rss / 1048576)} MiB used; the cap is ${limits.memoryMb} MiB)`))
-      }
+      if (rss > memoryCap) fail(runError('memory_limit', `resident memory ${Math.round(rss / MIB)} MiB; the cap is ${limits.memoryMb} MiB`))
     }
 
     child.on('message', (msg: unknown) => {
       if (settled || !isRunnerMessage(msg)) return
       switch (msg.type) {
         case 'ready': {
+          if (started) return
           clearTimeout(startupTimer)
           started = performance.now()
-          capTimer = setTimeout(
-            () => finish(modelFail('time_cap', `Inference time cap exceeded (${+(limits.wallTimeMs / 1000).toFixed(3)} s)`)),
-            limits.wallTimeMs,
-          )
+          capTimer = setTimeout(() => fail(runError('time_limit', `wall-time cap of ${+(limits.wallTimeMs / 1000).toFixed(3)} s for ${total} images`)), limits.wallTimeMs)
           const pid = child.pid
           if (pid !== undefined) {
             pollTimer = setInterval(() => {
@@ -153,48 +225,53 @@ export function runModelOnImages(options: RunModelOptions): Promise<RunModelResu
           }
           const req: RunRequest = {
             type: 'run',
-            modelPath: options.modelPath,
+            modelPath: folder.modelPath,
             manifest: manifestToJson(options.manifest),
-            images: options.images.map((i) => ({ id: i.id, path: i.path })),
+            imagePaths: folder.imagePaths,
             batchSize: limits.batchSize,
             threads: limits.threads,
-            executionProviders: options.executionProviders ?? ['cuda', 'cpu'],
+            executionProviders: providers,
           }
           child.send(req)
           return
         }
         case 'session':
-          provider = msg.provider
+          provider = msg.provider === 'cuda' ? 'cuda' : 'cpu'
+          if (Array.isArray(msg.fallbacks) && msg.fallbacks.length) options.onLog?.(`provider fallbacks: ${msg.fallbacks.map(String).join('; ')}`)
           return
         case 'progress':
-          noteRss(msg.rss)
-          if (!settled) options.onProgress?.(msg.done, msg.total)
+          if (typeof msg.rss === 'number') noteRss(msg.rss)
+          if (!settled && typeof msg.done === 'number') options.onProgress?.(Math.min(msg.done, total), total)
           return
-        case 'error':
-          finish({ ok: false, error: msg.error })
+        case 'failure':
+          fail(classifyRunnerFailure(msg.stage, msg.detail, outputDim))
           return
-        case 'result':
+        case 'result': {
           if (!(msg.embeddings instanceof Float32Array) || msg.embeddings.length !== total * 384) {
-            finish(modelFail('runner_crashed', 'Model runner returned a malformed result'))
+            fail(runError('runner_crashed', 'model runner returned a malformed result'))
             return
           }
-          finish({
+          stop()
+          resolve({
             ok: true,
             embeddings: msg.embeddings,
-            provider: msg.provider ?? provider,
-            peakRssMb: Math.round(peakRss / 1048576),
+            provider: msg.provider === 'cuda' ? 'cuda' : provider,
+            peakRssMb: Math.round(peakRss / MIB),
             wallTimeMs: Math.round(performance.now() - (started || t0)),
           })
           return
+        }
       }
     })
 
-    child.on('error', (err) => finish(modelFail('runner_crashed', `Model runner failed: ${err.message}`)))
+    child.on('error', (err) => fail(runError(started ? 'runner_crashed' : 'internal', `model runner failed: ${err.message}`)))
     child.on('exit', (code, signal) => {
       if (settled) return
-      const why = signal ? `signal ${signal}` : `exit code ${code}`
-      const hint = /out of memory|bad_alloc|Cannot allocate/i.test(stderrTail) ? ' (out of memory)' : ''
-      finish({ ok: false, error: modelError(hint ? 'memory_cap' : 'runner_crashed', `Model runner crashed (${why})${hint}`) })
+      const why = `model runner exited (${signal ? `signal ${signal}` : `exit code ${code}`}); stderr: ${stderrTail}`
+      if (!started) fail(runError('internal', why))
+      else if (signal === 'SIGXCPU') fail(runError('time_limit', why))
+      else if (/out of memory|bad_alloc|Cannot allocate|allocation failed/i.test(stderrTail)) fail(runError('memory_limit', why))
+      else fail(runError('runner_crashed', why))
     })
   })
 }

@@ -1,15 +1,27 @@
 /**
- * Child-process entry that runs a submitted ONNX model (started by `run-model.ts` via
- * `child_process.fork`). It owns all native memory of ONNX Runtime and sharp, so the parent can
- * kill it on a time or memory cap, or survive it crashing. Protocol: see protocol.ts.
+ * Child-process entry that runs a submitted ONNX model (bundled and started by `run-model.ts`
+ * inside the sandbox of sandbox.ts). It owns all native memory of ONNX Runtime and sharp, so the
+ * parent can kill it on a time or memory cap, or survive it crashing. Protocol: see protocol.ts.
+ * It reports failures as a stage plus the raw text; the parent decides what a participant sees.
  * Not meant to be imported.
  */
 import * as ort from 'onnxruntime-node'
-import { modelError, type ModelError } from './errors.ts'
 import { expectedOutputDim, parseManifestValue, EMBEDDING_DIM, type ModelManifest } from './manifest.ts'
 import { projectAndNormalize } from './postprocess.ts'
 import { batchDims, preprocessBatch } from './preprocess.ts'
 import type { ProviderName, RunnerMessage, RunRequest } from './protocol.ts'
+import type { RunnerStage } from './run-errors.ts'
+
+// The runner dies with its parent: when the IPC channel closes, or when it is re-parented (the
+// parent was killed; `setpriv --pdeathsig` in sandbox.ts usually gets there first). A runner left
+// behind kept a core busy after `kill -9` of the worker, and the restarted worker started another.
+const parentPid = process.ppid
+process.on('disconnect', () => process.exit(1))
+setInterval(() => {
+  if (process.ppid !== parentPid) process.exit(1)
+}, 500).unref()
+
+const fail = (stage: RunnerStage, detail: string): RunnerMessage => ({ type: 'failure', stage, detail })
 
 function send(msg: RunnerMessage): Promise<void> {
   return new Promise((resolve) => {
@@ -18,9 +30,9 @@ function send(msg: RunnerMessage): Promise<void> {
   })
 }
 
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 500)
+const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 2000)
 
-async function openSession(req: RunRequest): Promise<{ session: ort.InferenceSession; provider: ProviderName; fallbacks: string[] } | ModelError> {
+async function openSession(req: RunRequest): Promise<{ session: ort.InferenceSession; provider: ProviderName; fallbacks: string[] } | RunnerMessage> {
   const order = [...new Set<ProviderName>([...req.executionProviders, 'cpu'])]
   const fallbacks: string[] = []
   let lastError = ''
@@ -39,7 +51,7 @@ async function openSession(req: RunRequest): Promise<{ session: ort.InferenceSes
       fallbacks.push(`${provider}: ${lastError}`)
     }
   }
-  return modelError('model_malformed', `ONNX Runtime cannot load the model: ${lastError}`)
+  return fail('load', `ONNX Runtime cannot load the model: ${lastError}`)
 }
 
 function fixedBatchOf(session: ort.InferenceSession, inputName: string): number | null {
@@ -51,28 +63,28 @@ function fixedBatchOf(session: ort.InferenceSession, inputName: string): number 
 
 async function run(req: RunRequest): Promise<RunnerMessage> {
   const parsed = parseManifestValue(req.manifest)
-  if (!parsed.ok) return { type: 'error', error: parsed.error }
+  if (!parsed.ok) return fail('manifest', parsed.error.message)
   const manifest: ModelManifest = parsed.manifest
   const opened = await openSession(req)
-  if ('code' in opened) return { type: 'error', error: opened }
+  if ('type' in opened) return opened
   const { session, provider } = opened
   await send({ type: 'session', provider, fallbacks: opened.fallbacks })
   try {
     if (!session.inputNames.includes(manifest.inputName)) {
-      return { type: 'error', error: modelError('input_missing', `Model has no input '${manifest.inputName}'; its inputs are ${session.inputNames.map((n) => `'${n}'`).join(', ')}`) }
+      return fail('io_names', `Model has no input '${manifest.inputName}'; its inputs are ${session.inputNames.map((n) => `'${n}'`).join(', ')}`)
     }
     if (!session.outputNames.includes(manifest.outputName)) {
-      return { type: 'error', error: modelError('output_missing', `Model has no output '${manifest.outputName}'; its outputs are ${session.outputNames.map((n) => `'${n}'`).join(', ')}`) }
+      return fail('io_names', `Model has no output '${manifest.outputName}'; its outputs are ${session.outputNames.map((n) => `'${n}'`).join(', ')}`)
     }
     const fixed = fixedBatchOf(session, manifest.inputName)
     const batch = fixed ?? Math.max(1, req.batchSize)
     const dim = expectedOutputDim(manifest)
-    const total = req.images.length
+    const total = req.imagePaths.length
     const embeddings = new Float32Array(total * EMBEDDING_DIM)
     for (let start = 0; start < total; start += batch) {
-      const items = req.images.slice(start, start + batch)
+      const items = req.imagePaths.slice(start, start + batch).map((p, i) => ({ id: `#${start + i}`, path: p }))
       const pre = await preprocessBatch(items, manifest)
-      if (!pre.ok) return { type: 'error', error: modelError('image_unreadable', pre.message) }
+      if (!pre.ok) return fail('image', pre.message)
       let data = pre.data
       let n = items.length
       if (fixed !== null && n < fixed) {
@@ -88,19 +100,16 @@ async function run(req: RunRequest): Promise<RunnerMessage> {
         const results = await session.run(feeds, [manifest.outputName])
         out = results[manifest.outputName]
       } catch (err) {
-        return { type: 'error', error: modelError('inference_failed', `Model inference failed: ${firstLine(err)}`) }
+        return fail('inference', `Model inference failed: ${firstLine(err)}`)
       }
       const dims = out.dims
       if (out.type !== 'float32' || dims.length !== 2 || dims[0] !== n || dims[1] !== dim) {
-        return {
-          type: 'error',
-          error: modelError('output_shape', `Model output '${manifest.outputName}' has ${out.type} shape [${dims.join(', ')}] for a batch of ${n}; expected float32 [${n}, ${dim}]`),
-        }
+        return fail('output_shape', `Model output '${manifest.outputName}' has ${out.type} shape [${dims.join(', ')}] for a batch of ${n}; expected float32 [${n}, ${dim}]`)
       }
       const raw = out.data as Float32Array
       for (let i = 0; i < raw.length; i++) {
         if (!Number.isFinite(raw[i])) {
-          return { type: 'error', error: modelError('inference_failed', `Model output '${manifest.outputName}' contains NaN or infinite values (image '${items[Math.min(Math.floor(i / dim), items.length - 1)].id}')`) }
+          return fail('non_finite', `Model output '${manifest.outputName}' contains NaN or infinite values (image ${items[Math.min(Math.floor(i / dim), items.length - 1)].id})`)
         }
       }
       embeddings.set(projectAndNormalize(raw, items.length, dim, manifest.projection), start * EMBEDDING_DIM)
@@ -116,7 +125,7 @@ process.on('message', (msg: unknown) => {
   const req = msg as RunRequest
   if (typeof req !== 'object' || req === null || req.type !== 'run') return
   run(req)
-    .catch((err: unknown): RunnerMessage => ({ type: 'error', error: modelError('inference_failed', `Model runner failed: ${firstLine(err)}`) }))
+    .catch((err: unknown): RunnerMessage => fail('inference', `Model runner failed: ${firstLine(err)}`))
     .then(send)
     .then(() => process.exit(0))
 })

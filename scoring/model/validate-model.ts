@@ -1,12 +1,13 @@
 /**
  * Checks an uploaded ONNX model against its manifest before it is queued: the file parses, the
  * declared input/output exist with usable shapes, and the opset is one ONNX Runtime runs.
- * This reads only the protobuf header fields (see onnx-proto.ts); it never executes the model.
+ * It reads the protobuf structure as a stream, skipping tensor data (see onnx-proto.ts), so the
+ * check holds a few chunks in memory whatever the model's size; it never executes the model.
  */
-import { open, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { formatShape, modelFail, type ModelResult } from './errors.ts'
 import { expectedOutputDim, type ModelManifest } from './manifest.ts'
-import { parseOnnxModel, type OnnxDim, type OnnxModelInfo } from './onnx-proto.ts'
+import { readOnnxFile, type OnnxDim, type OnnxModelInfo, type ParseOnnxResult } from './onnx-proto.ts'
 
 export const MAX_MODEL_BYTES = 1024 * 1024 * 1024
 /** Default-domain opsets accepted (onnxruntime 1.30 runs 7..23). */
@@ -33,6 +34,13 @@ const known = (d: OnnxDim | undefined): d is number => typeof d === 'number' && 
 
 /** Validates already-parsed model info against a manifest (pure; used by `validateModelFile`). */
 export function validateModelInfo(info: OnnxModelInfo, manifest: ModelManifest, bytes: number): ModelResult<{ model: ValidatedModel }> {
+  if (info.externalData !== null) {
+    // ONNX Runtime would open the files such a model names; the platform runs self-contained models only.
+    return modelFail(
+      'external_data',
+      `Model keeps tensor data outside the .onnx file (external data, tensor '${info.externalData}'); save it as one self-contained file (e.g. onnx.save(model, path, save_as_external_data=False))`,
+    )
+  }
   const main = info.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx')
   if (!main) return modelFail('opset_unsupported', 'Model declares no default-domain (ai.onnx) opset import')
   if (main.version < MIN_OPSET || main.version > MAX_OPSET) {
@@ -95,34 +103,24 @@ export function validateModelInfo(info: OnnxModelInfo, manifest: ModelManifest, 
   }
 }
 
-/** Validates the model file at `path` against `manifest`. Reads the file (≤ maxBytes) once. */
+/** Validates the model file at `path` against `manifest`, streaming its structure (bounded memory). */
 export async function validateModelFile(path: string, manifest: ModelManifest, options: ValidateOptions = {}): Promise<ModelResult<{ model: ValidatedModel }>> {
   const maxBytes = options.maxBytes ?? MAX_MODEL_BYTES
+  // The messages below reach the participant: they never include the server's path or an OS error.
   let size: number
   try {
     size = (await stat(path)).size
-  } catch (err) {
-    return modelFail('model_unreadable', `Model file cannot be read: ${err instanceof Error ? err.message : String(err)}`)
+  } catch {
+    return modelFail('model_unreadable', 'Model file cannot be read')
   }
   if (size > maxBytes) return modelFail('model_too_large', `Model file is ${size} bytes; the limit is ${maxBytes} bytes`)
   if (size === 0) return modelFail('model_malformed', 'Model file is empty')
-  const buf = new Uint8Array(size)
+  let parsed: ParseOnnxResult
   try {
-    const fh = await open(path, 'r')
-    try {
-      let off = 0
-      while (off < size) {
-        const { bytesRead } = await fh.read(buf, off, Math.min(size - off, 1 << 26), off)
-        if (bytesRead === 0) break
-        off += bytesRead
-      }
-    } finally {
-      await fh.close()
-    }
-  } catch (err) {
-    return modelFail('model_unreadable', `Model file cannot be read: ${err instanceof Error ? err.message : String(err)}`)
+    parsed = await readOnnxFile(path)
+  } catch {
+    return modelFail('model_unreadable', 'Model file cannot be read')
   }
-  const parsed = parseOnnxModel(buf)
   if (!parsed.ok) return modelFail('model_malformed', `Model file is not a valid ONNX model: ${parsed.message}`)
   return validateModelInfo(parsed.info, manifest, size)
 }

@@ -1,3 +1,5 @@
+import { closeSync, openSync, writeSync } from 'node:fs'
+
 /**
  * A tiny hand-written ONNX (protobuf) encoder for tests: enough of ModelProto/GraphProto/NodeProto/
  * TensorProto/ValueInfoProto to build small float models without any Python or onnx package.
@@ -48,6 +50,8 @@ export interface TensorSpec {
   zeros?: boolean
   /** Int64 values instead of floats (shape tensors). */
   int64?: number[]
+  /** Stored as ONNX external data (`data_location = EXTERNAL`) in this file, next to the model. */
+  externalFile?: string
 }
 
 export type AttrValue = { i: number } | { f: number } | { ints: number[] } | { s: string }
@@ -57,6 +61,8 @@ export interface NodeSpec {
   inputs: string[]
   outputs: string[]
   attrs?: Record<string, AttrValue>
+  /** Encoded AttributeProtos added as they are (e.g. `graphAttribute` for If/Loop bodies). */
+  rawAttrs?: Uint8Array[]
 }
 
 export interface ModelSpec {
@@ -69,6 +75,10 @@ export interface ModelSpec {
 }
 
 function tensor(t: TensorSpec): Uint8Array {
+  if (t.externalFile !== undefined) {
+    const entry = (k: string, v: string) => fBytes(13, concat([fString(1, k), fString(2, v)]))
+    return concat([...t.dims.map((d) => fVarint(1, d)), fVarint(2, 1), fString(8, t.name), entry('location', t.externalFile), fVarint(14, 1)])
+  }
   if (t.int64) {
     const raw = BigInt64Array.from(t.int64.map((v) => BigInt(v)))
     return concat([...t.dims.map((d) => fVarint(1, d)), fVarint(2, 7), fString(8, t.name), fBytes(9, new Uint8Array(raw.buffer))])
@@ -99,33 +109,62 @@ function valueInfo(name: string, shape: Dim[] | null, elemType = 1): Uint8Array 
   return concat([fString(1, name), fBytes(2, fBytes(1, concat(parts)))])
 }
 
-/** Serialises a model to ONNX protobuf bytes. */
-export function buildModel(spec: ModelSpec): Uint8Array {
-  const nodes = spec.nodes.map((n, idx) =>
-    fBytes(
-      1,
-      concat([
-        ...n.inputs.map((i) => fString(1, i)),
-        ...n.outputs.map((o) => fString(2, o)),
-        fString(3, `n${idx}_${n.op}`),
-        fString(4, n.op),
-        ...Object.entries(n.attrs ?? {}).map(([k, v]) => fBytes(5, attribute(k, v))),
-      ]),
-    ),
+function node(n: NodeSpec, idx: number): Uint8Array {
+  return fBytes(
+    1,
+    concat([
+      ...n.inputs.map((i) => fString(1, i)),
+      ...n.outputs.map((o) => fString(2, o)),
+      fString(3, `n${idx}_${n.op}`),
+      fString(4, n.op),
+      ...Object.entries(n.attrs ?? {}).map(([k, v]) => fBytes(5, attribute(k, v))),
+      ...(n.rawAttrs ?? []).map((a) => fBytes(5, a)),
+    ]),
   )
-  const graph = concat([
-    ...nodes,
+}
+
+/** A graph-valued AttributeProto (If/Loop bodies), for `NodeSpec.rawAttrs`. */
+export function graphAttribute(name: string, spec: Pick<ModelSpec, 'inputs' | 'outputs' | 'initializers' | 'nodes'>): Uint8Array {
+  return concat([fString(1, name), fBytes(6, graphBytes(spec)), fVarint(20, 5)])
+}
+
+function graphBytes(spec: Pick<ModelSpec, 'inputs' | 'outputs' | 'initializers' | 'nodes'>): Uint8Array {
+  return concat([
+    ...spec.nodes.map(node),
     fString(2, 'test-graph'),
     ...(spec.initializers ?? []).map((t) => fBytes(5, tensor(t))),
     ...spec.inputs.map((i) => fBytes(11, valueInfo(i.name, i.shape, i.elemType))),
     ...spec.outputs.map((o) => fBytes(12, valueInfo(o.name, o.shape, o.elemType))),
   ])
-  return concat([
-    fVarint(1, spec.irVersion ?? 8),
-    fString(2, 'prompt-arena-tests'),
-    fBytes(7, graph),
-    fBytes(8, concat([fString(1, ''), fVarint(2, spec.opset ?? 13)])),
-  ])
+}
+
+const modelHeader = (spec: Pick<ModelSpec, 'irVersion'>) => concat([fVarint(1, spec.irVersion ?? 8), fString(2, 'prompt-arena-tests')])
+const modelOpset = (spec: Pick<ModelSpec, 'opset'>) => fBytes(8, concat([fString(1, ''), fVarint(2, spec.opset ?? 13)]))
+
+/** Serialises a model to ONNX protobuf bytes. */
+export function buildModel(spec: ModelSpec): Uint8Array {
+  return concat([modelHeader(spec), fBytes(7, graphBytes(spec)), modelOpset(spec)])
+}
+
+/**
+ * Writes `spec` to `path` with one more float initializer `name` of `floats` zeros, streamed in
+ * 16 MiB pieces: a model as large as a real one, without holding it in memory.
+ */
+export function writeModelWithLargeInitializer(path: string, spec: ModelSpec, name: string, floats: number): void {
+  const small = graphBytes(spec)
+  const dataLen = floats * 4
+  const tensorHead = concat([fVarint(1, floats), fVarint(2, 1), fString(8, name), Uint8Array.from([...tag(9, 2), ...varint(dataLen)])])
+  const initHead = Uint8Array.from([...tag(5, 2), ...varint(tensorHead.length + dataLen)])
+  const graphLen = small.length + initHead.length + tensorHead.length + dataLen
+  const fd = openSync(path, 'w')
+  try {
+    writeSync(fd, concat([modelHeader(spec), Uint8Array.from([...tag(7, 2), ...varint(graphLen)]), small, initHead, tensorHead]))
+    const piece = new Uint8Array(16 * 1024 * 1024)
+    for (let left = dataLen; left > 0; left -= piece.length) writeSync(fd, piece, 0, Math.min(piece.length, left))
+    writeSync(fd, modelOpset(spec))
+  } finally {
+    closeSync(fd)
+  }
 }
 
 /** Deterministic pseudo-random floats in [-1, 1) (mulberry32). */
@@ -189,5 +228,39 @@ export function poolProjectModel(opts: { weights: Float32Array; outDim: number; 
     outputs: [{ name: 'emb', shape: opts.declaredOut === undefined ? ['N', opts.outDim] : opts.declaredOut }],
     initializers,
     nodes,
+  })
+}
+
+/**
+ * The attack of issue 11: image [N,3,32,32] → the first `count` input values (raw pixels of the
+ * first image with a 0-255 manifest, mean 0, std 1) cast to int64 → the target shape of a
+ * Reshape of the image. ONNX Runtime refuses the shape and writes it, pixel values and all, into
+ * its error message ("requested shape:{…}"). The output is poolProjectModel's, so the model
+ * passes the upload check.
+ */
+export function pixelReshapeModel(weights: Float32Array, count = 4): Uint8Array {
+  return buildModel({
+    inputs: [{ name: 'image', shape: ['N', 3, IMAGE_SIZE, IMAGE_SIZE] }],
+    outputs: [{ name: 'emb', shape: ['N', 384] }],
+    initializers: [
+      { name: 'W', dims: [POOLED, 384], data: weights },
+      { name: 'zero', dims: [], data: new Float32Array([0]) },
+      { name: 'starts', dims: [1], int64: [0] },
+      { name: 'ends', dims: [1], int64: [count] },
+      { name: 'axes', dims: [1], int64: [0] },
+      { name: 'minus1', dims: [1], int64: [-1] },
+    ],
+    nodes: [
+      { op: 'AveragePool', inputs: ['image'], outputs: ['pooled'], attrs: { kernel_shape: { ints: [POOL, POOL] }, strides: { ints: [POOL, POOL] } } },
+      { op: 'Flatten', inputs: ['pooled'], outputs: ['flat'], attrs: { axis: { i: 1 } } },
+      { op: 'MatMul', inputs: ['flat', 'W'], outputs: ['proj'] },
+      { op: 'Reshape', inputs: ['image', 'minus1'], outputs: ['all'] },
+      { op: 'Slice', inputs: ['all', 'starts', 'ends', 'axes'], outputs: ['px'] },
+      { op: 'Cast', inputs: ['px'], outputs: ['shape'], attrs: { to: { i: 7 } } },
+      { op: 'Reshape', inputs: ['image', 'shape'], outputs: ['leak'] },
+      { op: 'ReduceSum', inputs: ['leak'], outputs: ['ls'], attrs: { keepdims: { i: 0 } } },
+      { op: 'Mul', inputs: ['ls', 'zero'], outputs: ['z'] },
+      { op: 'Add', inputs: ['proj', 'z'], outputs: ['emb'] },
+    ],
   })
 }

@@ -6,7 +6,7 @@ import { decodeRgb } from '../../scoring/model/preprocess.ts'
 import { parseManifestValue, type ModelManifest } from '../../scoring/model/manifest.ts'
 import { runModelOnImages, type RunLimits } from '../../scoring/model/run-model.ts'
 import { validateModelFile } from '../../scoring/model/validate-model.ts'
-import { IMAGE_SIZE, POOL, POOLED, poolProjectModel, seededFloats } from './onnx-builder.ts'
+import { buildModel, IMAGE_SIZE, POOL, POOLED, poolProjectModel, seededFloats } from './onnx-builder.ts'
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../../shared/data/kaggle-sample/images')
 const haveImages = existsSync(SAMPLE)
@@ -66,7 +66,7 @@ describe.skipIf(!haveImages)('runModelOnImages', () => {
     expect(valid.ok).toBe(true)
     const progress: [number, number][] = []
     const res = await runModelOnImages({ modelPath, manifest: m, images, limits: LIMITS, executionProviders: ['cuda', 'cpu'], onProgress: (d, t) => progress.push([d, t]) })
-    if (!res.ok) throw new Error(res.error.message)
+    if (!res.ok) throw new Error(res.error.organizerDetail)
     expect(['cpu', 'cuda']).toContain(res.provider)
     expect(res.embeddings.length).toBe(images.length * 384)
     for (let i = 0; i < images.length; i++) {
@@ -88,7 +88,7 @@ describe.skipIf(!haveImages)('runModelOnImages', () => {
     const m = manifest({ projection: { rows: d, data: Array.from(proj) } })
     expect((await validateModelFile(modelPath, m)).ok).toBe(true)
     const res = await runModelOnImages({ modelPath, manifest: m, images: images.slice(0, 2), limits: LIMITS, executionProviders: ['cpu'] })
-    if (!res.ok) throw new Error(res.error.message)
+    if (!res.ok) throw new Error(res.error.organizerDetail)
     for (let i = 0; i < 2; i++) {
       let ss = 0
       for (let j = 0; j < 384; j++) ss += res.embeddings[i * 384 + j] ** 2
@@ -106,8 +106,9 @@ describe.skipIf(!haveImages)('runModelOnImages', () => {
       const res = await runModelOnImages({ modelPath: p, manifest: manifest(), images: images.slice(0, 1), limits: LIMITS, executionProviders: ['cpu'] })
       expect(res.ok).toBe(false)
       if (!res.ok) {
-        expect(res.error.code).toBe('model_malformed')
-        expect(res.error.message).toMatch(/^ONNX Runtime cannot load the model/)
+        expect(res.error.class).toBe('invalid_model')
+        expect(res.error.participantMessage).toMatch(/^ONNX Runtime cannot load the model/)
+        expect(res.started).toBe(false)
       }
     }
     const good = file('good2.onnx', poolProjectModel({ weights: W, outDim: 384 }))
@@ -125,8 +126,11 @@ describe.skipIf(!haveImages)('runModelOnImages', () => {
     const res = await runModelOnImages({ modelPath: hidden, manifest: manifest(), images: images.slice(0, 2), limits: LIMITS, executionProviders: ['cpu'] })
     expect(res.ok).toBe(false)
     if (!res.ok) {
-      expect(res.error.code).toBe('output_shape')
-      expect(res.error.message).toContain('expected float32 [2, 384]')
+      // The participant learns the expected shape only; the organizer sees what came out.
+      expect(res.error.class).toBe('output_shape')
+      expect(res.error.participantMessage).toBe('Model output has the wrong shape or type; expected float32 [N, 384]')
+      expect(res.error.organizerDetail).toContain('float32 shape [2, 512] for a batch of 2')
+      expect(res.started).toBe(true)
     }
   })
 
@@ -136,7 +140,7 @@ describe.skipIf(!haveImages)('runModelOnImages', () => {
     const t0 = performance.now()
     const res = await runModelOnImages({ modelPath, manifest: manifest(), images: images.slice(0, 2), limits: { ...LIMITS, wallTimeMs: 300 }, executionProviders: ['cpu'] })
     expect(performance.now() - t0).toBeLessThan(20_000)
-    expect(res).toEqual({ ok: false, error: { code: 'time_cap', message: 'Inference time cap exceeded (0.3 s)' } })
+    expect(res).toMatchObject({ ok: false, started: true, error: { class: 'time_limit', participantMessage: 'The model run exceeded its time limit' } })
     const good = file('good3.onnx', poolProjectModel({ weights: W, outDim: 384 }))
     const ok = await runModelOnImages({ modelPath: good, manifest: manifest(), images, limits: LIMITS, executionProviders: ['cpu'] })
     expect(ok.ok).toBe(true)
@@ -148,21 +152,56 @@ describe.skipIf(!haveImages)('runModelOnImages', () => {
     const res = await runModelOnImages({ modelPath, manifest: manifest(), images: images.slice(0, 1), limits: { ...LIMITS, memoryMb: 600 }, executionProviders: ['cpu'] })
     expect(res.ok).toBe(false)
     if (!res.ok) {
-      expect(res.error.code).toBe('memory_cap')
-      expect(res.error.message).toMatch(/^Inference memory cap exceeded/)
+      expect(res.error.class).toBe('memory_limit')
+      expect(res.error.participantMessage).toBe('The model run exceeded its memory limit')
     }
     const good = file('good4.onnx', poolProjectModel({ weights: W, outDim: 384 }))
     expect((await runModelOnImages({ modelPath: good, manifest: manifest(), images: images.slice(0, 1), limits: LIMITS })).ok).toBe(true)
   })
 
-  it('names an undecodable image by id', async () => {
+  it('treats an undecodable image as an internal failure, named for the organizer only', async () => {
     const broken = file('broken.png', new TextEncoder().encode('not a png'))
     const good = file('good5.onnx', poolProjectModel({ weights: W, outDim: 384 }))
     const res = await runModelOnImages({ modelPath: good, manifest: manifest(), images: [images[0], { id: 'img_broken', path: broken }], limits: LIMITS, executionProviders: ['cpu'] })
     expect(res.ok).toBe(false)
     if (!res.ok) {
-      expect(res.error.code).toBe('image_unreadable')
-      expect(res.error.message).toMatch(/^Image 'img_broken' cannot be decoded/)
+      expect(res.error.class).toBe('internal')
+      expect(res.error.participantMessage).not.toContain('img_broken')
+      expect(res.error.organizerDetail).toMatch(/image: Image '#1' cannot be decoded/)
+    }
+  })
+})
+
+describe('runModelOnImages before any run', () => {
+  it('refuses a model with external data without starting the runner (stored before the pre-check refused it)', async () => {
+    const modelPath = file('external.onnx', buildModel({
+      inputs: [{ name: 'image', shape: ['N', 3, IMAGE_SIZE, IMAGE_SIZE] }],
+      outputs: [{ name: 'emb', shape: ['N', 384] }],
+      initializers: [{ name: 'W', dims: [POOLED, 384], externalFile: '/etc/passwd' }],
+      nodes: [{ op: 'Identity', inputs: ['W'], outputs: ['emb'] }],
+    }))
+    const res = await runModelOnImages({ modelPath, manifest: manifest(), images: [{ id: 'a', path: modelPath }], limits: LIMITS })
+    expect(res).toMatchObject({ ok: false, started: false, error: { class: 'invalid_model' } })
+    if (!res.ok) {
+      expect(res.error.organizerDetail).toBe("model uses external data (tensor 'W')")
+      expect(res.error.participantMessage).not.toContain('passwd')
+    }
+  })
+})
+
+describe.skipIf(!haveImages)('runModelOnImages when ONNX Runtime refuses the model', () => {
+  it('gives the participant a fixed message and the organizer the runtime text with its server path', async () => {
+    const modelPath = file('unknown-op.onnx', buildModel({
+      inputs: [{ name: 'image', shape: ['N', 3, IMAGE_SIZE, IMAGE_SIZE] }],
+      outputs: [{ name: 'emb', shape: ['N', 384] }],
+      nodes: [{ op: 'NoSuchOperator', inputs: ['image'], outputs: ['emb'] }],
+    }))
+    expect((await validateModelFile(modelPath, manifest())).ok).toBe(true)
+    const res = await runModelOnImages({ modelPath, manifest: manifest(), images: images.slice(0, 1), limits: LIMITS, executionProviders: ['cpu'] })
+    expect(res).toMatchObject({ ok: false, error: { class: 'invalid_model', participantMessage: expect.stringMatching(/^ONNX Runtime cannot load the model/) } })
+    if (!res.ok) {
+      expect(res.error.organizerDetail).toMatch(/NoSuchOperator/)
+      expect(res.error.participantMessage).not.toMatch(/NoSuchOperator|\//)
     }
   })
 })
