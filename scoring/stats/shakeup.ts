@@ -1,0 +1,601 @@
+/**
+ * Shake-up forecast, for organizers before the private leaderboard is revealed: how much may the
+ * ranking change between the public and the private part of the test set, if the split were any
+ * other random split with the same public fraction?
+ *
+ * Input: per team, the per-image scores over ALL N images (public and private) of its final
+ * selections. On each simulated split, a team's public score is the best public mean of its
+ * selections and its private score the best private mean (lib/leaderboard.ts picks the best
+ * private score among a team's selected submissions; here the public board is taken over the
+ * selections too, the only submissions given). Rank = 1 + the number of teams with a higher
+ * score; equal scores are ordered by team position in the input. Per split:
+ *
+ *   move_t  = publicRank_t − privateRank_t   (> 0: moved up, as the private board's `move`)
+ *   ρ       = 1 − 6 Σ move_t² / (T (T² − 1))  (Spearman; ranks are permutations, so exact)
+ *
+ * and the forecast reports ρ's mean and 5–95 % range, each team's chance of moving ≥ k places,
+ * its expected |move|, the 5/50/95 % quantiles of its move and a histogram of moves.
+ *
+ * The cost, and the trick. An exact split draws n of N images at random; scoring it means one
+ * pass over every selection (T × S × N values: 2,000 teams × 16,000 images is 32 M values, ~30 ms
+ * a pass), so 1,000 splits would take ~30 s (bench/stats.ts measures it). Instead the images are
+ * dealt once at random into B blocks (default 256, sizes differing by at most 1), each
+ * selection's block sums are computed in one pass, and a split is a random set of b = round(f·B)
+ * blocks: its public sum is a sum of min(b, B−b) block sums (≤ 128 adds instead of 16,000).
+ *
+ * Accuracy. Conditional on the dealing, a block split's public mean has the right expectation
+ * but its variance is that of the B block means, an estimate of the exact split variance with
+ * B − 1 degrees of freedom: relative error √(2/(B−1)) ≈ 9 % of the variance for B = 256 (4.4 %
+ * of the spread of scores). That error is random, not a bias, so the dealing is redone P times
+ * (default 4: splits are spread evenly over the P dealings), which divides it by √P: ~2 % of the
+ * spread of scores. tests/scoring/stats/shakeup.test.ts checks the forecast against the exact
+ * simulation (exactShakeUp below): same ρ mean and move probabilities within the Monte Carlo
+ * tolerance. With B = N (always when N ≤ blocks) each block is one image: the exact simulation.
+ * Monte Carlo error with 1,000 splits: a probability p has standard error √(p(1−p)/1000) ≤ 0.016.
+ */
+import { seededRandom } from '../random.ts'
+import { quantileSorted, type ScoreArray } from './interval.ts'
+
+export interface ShakeUpTeam {
+  /** Per-image scores over all images (same order for every team) of each final selection. */
+  readonly selections: readonly ScoreArray[]
+}
+
+export interface ShakeUpOptions {
+  /** Share of the images on the public board, e.g. 0.25. */
+  readonly publicFraction: number
+  /** Simulated splits; 1,000 when absent. */
+  readonly splits?: number
+  /** Seed of the project PRNG (scoring/random.ts); 1 when absent. */
+  readonly seed?: number
+  /** Blocks a split is made of; 128 when absent, at most the image count (then: exact). */
+  readonly blocks?: number
+  /** Fine blocks the images are dealt into once; 1,024 when absent, at least `blocks`. */
+  readonly fineBlocks?: number
+  /** Random groupings of the fine blocks into `blocks`; 8 when absent, 1 when blocks = images. */
+  readonly partitions?: number
+  /** k for P(|move| ≥ k); [1, 3, 10] when absent. */
+  readonly thresholds?: readonly number[]
+  /** Lower bounds of the move buckets after the first (see DEFAULT_MOVE_EDGES). */
+  readonly bucketEdges?: readonly number[]
+}
+
+/**
+ * Histogram buckets of the rank change: the first bucket is everything below the first edge, each
+ * edge starts a bucket that runs to the next edge − 1. Default: ≤ −20, −19…−10, −9…−5, −4…−2,
+ * −1, 0, +1, +2…+4, +5…+9, +10…+19, ≥ +20.
+ */
+export const DEFAULT_MOVE_EDGES: readonly number[] = [-19, -9, -4, -1, 0, 1, 2, 5, 10, 20]
+
+export interface MoveBucket {
+  /** Smallest move in the bucket (−Infinity for the first). */
+  readonly lo: number
+  /** Largest move in the bucket (Infinity for the last). */
+  readonly hi: number
+  /** e.g. "≤ −20", "−4…−2", "0", "+1", "≥ +20". */
+  readonly label: string
+}
+
+export interface TeamForecast {
+  /** Mean |publicRank − privateRank| over the splits. */
+  readonly expectedAbsMove: number
+  /** P(|move| ≥ k) for each of `thresholds`. */
+  readonly pMoveAtLeast: readonly number[]
+  /** P(move ≥ 1): ends higher on the private board. */
+  readonly pUp: number
+  /** P(move ≤ −1): ends lower. */
+  readonly pDown: number
+  /** 5 %, 50 % and 95 % quantiles of the move (nearest rank). */
+  readonly moveQuantiles: { readonly p05: number; readonly p50: number; readonly p95: number }
+  /** Share of the splits per bucket of `buckets`. */
+  readonly histogram: readonly number[]
+}
+
+export interface ShakeUpForecast {
+  readonly teams: number
+  readonly images: number
+  /** Mean public image count over the splits (block sizes differ by 1). */
+  readonly publicImages: number
+  readonly splits: number
+  readonly blocks: number
+  readonly fineBlocks: number
+  readonly partitions: number
+  readonly thresholds: readonly number[]
+  readonly buckets: readonly MoveBucket[]
+  /** Spearman ρ between the public and the private ranking. */
+  readonly spearman: {
+    readonly mean: number
+    readonly p05: number
+    readonly p95: number
+    /** ρ of every split, ascending (for compareForecast's percentile); [] with one team. */
+    readonly samples: readonly number[]
+  }
+  /** Mean |move| over teams and splits. */
+  readonly expectedAbsMove: number
+  /** Share of (team, split) pairs per bucket: the plot of the whole field's rank changes. */
+  readonly histogram: readonly number[]
+  /** Per team, in input order. */
+  readonly perTeam: readonly TeamForecast[]
+}
+
+export function moveBuckets(edges: readonly number[] = DEFAULT_MOVE_EDGES): MoveBucket[] {
+  for (let i = 1; i < edges.length; i++) {
+    if (!(edges[i] > edges[i - 1]) || !Number.isInteger(edges[i])) throw new RangeError('bucket edges must be increasing integers')
+  }
+  const sign = (v: number) => (v > 0 ? `+${v}` : v < 0 ? `−${-v}` : '0')
+  const bounds = [-Infinity, ...edges, Infinity]
+  return bounds.slice(0, -1).map((lo, j) => {
+    const hi = bounds[j + 1] === Infinity ? Infinity : bounds[j + 1] - 1
+    const label = lo === -Infinity ? `≤ ${sign(hi)}` : hi === Infinity ? `≥ ${sign(lo)}` : lo === hi ? sign(lo) : `${sign(lo)}…${sign(hi)}`
+    return { lo, hi, label }
+  })
+}
+
+/** Bucket index of every possible move −(T−1)…T−1, at [move + T − 1]. */
+function bucketTable(buckets: readonly MoveBucket[], teams: number): Uint8Array {
+  const table = new Uint8Array(2 * teams - 1)
+  for (let m = -(teams - 1), j = 0; m <= teams - 1; m++) {
+    while (m > buckets[j].hi) j++
+    table[m + teams - 1] = j
+  }
+  return table
+}
+
+interface Flat {
+  readonly subs: ScoreArray[]
+  /** Team t's selections are subs[first[t]] … subs[first[t + 1] − 1]. */
+  readonly first: Int32Array
+  readonly images: number
+}
+
+function flatten(teams: readonly ShakeUpTeam[]): Flat {
+  if (teams.length === 0) throw new RangeError('no teams')
+  const subs: ScoreArray[] = []
+  const first = new Int32Array(teams.length + 1)
+  teams.forEach((t, i) => {
+    if (t.selections.length === 0) throw new RangeError(`team ${i} has no selection`)
+    subs.push(...t.selections)
+    first[i + 1] = subs.length
+  })
+  const images = subs[0].length
+  for (const s of subs) if (s.length !== images) throw new RangeError(`selections differ in length: ${s.length} and ${images}`)
+  if (images < 2) throw new RangeError('a split needs at least 2 images')
+  return { subs, first, images }
+}
+
+/** Scratch buffers of rankDescending for `teams` teams, reused across calls. */
+export interface RankScratch {
+  readonly keys: Uint32Array
+  readonly keys2: Uint32Array
+  readonly index: Int32Array
+  readonly index2: Int32Array
+  readonly counts: Int32Array
+}
+
+export function rankScratch(teams: number): RankScratch {
+  return {
+    keys: new Uint32Array(teams),
+    keys2: new Uint32Array(teams),
+    index: new Int32Array(teams),
+    index2: new Int32Array(teams),
+    counts: new Int32Array(256),
+  }
+}
+
+/**
+ * Ranks (1 = best) by descending score into `out`; equal scores rank by input position.
+ *
+ * A stable LSD radix sort (4 passes of 8 bits) of 32-bit keys ⌊(max − score) / (max − min) ·
+ * (2³² − 1)⌋: ~70 µs for 2,000 teams, where V8's Float64Array sort or a comparator merge sort
+ * of indices take ~270 µs, and each split ranks twice. Scores closer than (max − min) / 2³²
+ * (4e-11 for a field spread over 0.15) share a key and so rank by position, as equal ones do.
+ * Scores must be finite.
+ */
+export function rankDescending(scores: Float64Array, scratch: RankScratch, out: Int32Array): void {
+  const n = scores.length
+  let lo = Infinity
+  let hi = -Infinity
+  for (let t = 0; t < n; t++) {
+    const v = scores[t]
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
+  const scale = hi > lo ? 4294967295 / (hi - lo) : 0
+  let ka = scratch.keys
+  let kb = scratch.keys2
+  let ia = scratch.index
+  let ib = scratch.index2
+  const counts = scratch.counts
+  for (let t = 0; t < n; t++) {
+    ka[t] = Math.floor((hi - scores[t]) * scale)
+    ia[t] = t
+  }
+  for (let shift = 0; shift < 32; shift += 8) {
+    counts.fill(0)
+    for (let t = 0; t < n; t++) counts[(ka[t] >>> shift) & 255]++
+    let sum = 0
+    for (let c = 0; c < 256; c++) {
+      const x = counts[c]
+      counts[c] = sum
+      sum += x
+    }
+    for (let t = 0; t < n; t++) {
+      const k = ka[t]
+      const d = counts[(k >>> shift) & 255]++
+      kb[d] = k
+      ib[d] = ia[t]
+    }
+    const tk = ka
+    ka = kb
+    kb = tk
+    const ti = ia
+    ia = ib
+    ib = ti
+  }
+  // Four passes: the sorted order is back in scratch.index.
+  for (let r = 0; r < n; r++) out[ia[r]] = r + 1
+}
+
+/**
+ * Move statistics shared by the fast forecast and the exact reference. Moves are stored split by
+ * split (contiguous writes); per-team sums are kept as they come, quantiles read at the end.
+ */
+class MoveTally {
+  private readonly moves: Int32Array
+  private readonly rho: Float64Array
+  private readonly pubScore: Float64Array
+  private readonly privScore: Float64Array
+  private readonly pubRank: Int32Array
+  private readonly privRank: Int32Array
+  private readonly scratch: RankScratch
+  private readonly buckets: MoveBucket[]
+  private readonly table: Uint8Array
+  private readonly absSum: Float64Array
+  private readonly up: Int32Array
+  private readonly down: Int32Array
+  /** atLeast[k·T + t]: splits with |move_t| ≥ thresholds[k]. */
+  private readonly atLeast: Int32Array
+  /** hist[t·buckets + j]. */
+  private readonly hist: Int32Array
+
+  constructor(
+    private readonly teams: number,
+    private readonly splits: number,
+    private readonly thresholds: readonly number[],
+    edges: readonly number[],
+  ) {
+    this.moves = new Int32Array(teams * splits)
+    this.rho = new Float64Array(splits)
+    this.pubScore = new Float64Array(teams)
+    this.privScore = new Float64Array(teams)
+    this.pubRank = new Int32Array(teams)
+    this.privRank = new Int32Array(teams)
+    this.scratch = rankScratch(teams)
+    this.buckets = moveBuckets(edges)
+    this.table = bucketTable(this.buckets, teams)
+    this.absSum = new Float64Array(teams)
+    this.up = new Int32Array(teams)
+    this.down = new Int32Array(teams)
+    this.atLeast = new Int32Array(thresholds.length * teams)
+    this.hist = new Int32Array(teams * this.buckets.length)
+  }
+
+  /** Team scores of split `s` are written by `fill` into (public, private), then ranked. */
+  record(s: number, fill: (pub: Float64Array, priv: Float64Array) => void): void {
+    const T = this.teams
+    this.pubScore.fill(-Infinity)
+    this.privScore.fill(-Infinity)
+    fill(this.pubScore, this.privScore)
+    rankDescending(this.pubScore, this.scratch, this.pubRank)
+    rankDescending(this.privScore, this.scratch, this.privRank)
+    const nb = this.buckets.length
+    const K = this.thresholds.length
+    let d2 = 0
+    const row = s * T
+    for (let t = 0; t < T; t++) {
+      const m = this.pubRank[t] - this.privRank[t]
+      this.moves[row + t] = m
+      d2 += m * m
+      const a = m < 0 ? -m : m
+      this.absSum[t] += a
+      if (m > 0) this.up[t]++
+      else if (m < 0) this.down[t]++
+      for (let k = 0; k < K; k++) if (a >= this.thresholds[k]) this.atLeast[k * T + t]++
+      this.hist[t * nb + this.table[m + T - 1]]++
+    }
+    this.rho[s] = T > 1 ? 1 - (6 * d2) / (T * (T * T - 1)) : NaN
+  }
+
+  summarize(meta: Pick<ShakeUpForecast, 'teams' | 'images' | 'publicImages' | 'splits' | 'blocks' | 'fineBlocks' | 'partitions'>): ShakeUpForecast {
+    const { teams: T, splits: S, buckets, thresholds } = this
+    const nb = buckets.length
+    const pooled = new Float64Array(nb)
+    let absTotal = 0
+    // Quantiles by counting: a team's moves span at most 2T − 1 values.
+    const counts = new Int32Array(2 * T - 1)
+    const perTeam: TeamForecast[] = []
+    for (let t = 0; t < T; t++) {
+      let lo = T
+      let hi = -T
+      for (let s = 0, o = t; s < S; s++, o += T) {
+        const m = this.moves[o]
+        counts[m + T - 1]++
+        if (m < lo) lo = m
+        if (m > hi) hi = m
+      }
+      const q = (p: number) => {
+        const rank = Math.min(S, Math.max(1, Math.ceil(p * S)))
+        let seen = 0
+        for (let m = lo; m <= hi; m++) {
+          seen += counts[m + T - 1]
+          if (seen >= rank) return m
+        }
+        return hi
+      }
+      const moveQuantiles = { p05: q(0.05), p50: q(0.5), p95: q(0.95) }
+      counts.fill(0, lo + T - 1, hi + T)
+      absTotal += this.absSum[t]
+      const histogram: number[] = []
+      for (let j = 0; j < nb; j++) {
+        const c = this.hist[t * nb + j]
+        pooled[j] += c
+        histogram.push(c / S)
+      }
+      perTeam.push({
+        expectedAbsMove: this.absSum[t] / S,
+        pMoveAtLeast: thresholds.map((_, k) => this.atLeast[k * T + t] / S),
+        pUp: this.up[t] / S,
+        pDown: this.down[t] / S,
+        moveQuantiles,
+        histogram,
+      })
+    }
+    const rho = T > 1 ? Float64Array.from(this.rho).sort() : new Float64Array(0)
+    let rhoSum = 0
+    for (const r of rho) rhoSum += r
+    return {
+      ...meta,
+      thresholds: [...thresholds],
+      buckets,
+      spearman: {
+        mean: T > 1 ? rhoSum / S : NaN,
+        p05: quantileSorted(rho, 0.05),
+        p95: quantileSorted(rho, 0.95),
+        samples: Array.from(rho),
+      },
+      expectedAbsMove: absTotal / (T * S),
+      histogram: Array.from(pooled, (c) => c / (T * S)),
+      perTeam,
+    }
+  }
+}
+
+function checkFraction(f: number): void {
+  if (!(f > 0 && f < 1)) throw new RangeError(`publicFraction must be in (0, 1), got ${f}`)
+}
+
+/** The forecast by block splits (see the top of this file). Deterministic for a given seed. */
+export function forecastShakeUp(teams: readonly ShakeUpTeam[], options: ShakeUpOptions): ShakeUpForecast {
+  checkFraction(options.publicFraction)
+  const { subs, first, images: N } = flatten(teams)
+  const T = teams.length
+  const splits = Math.max(1, Math.round(options.splits ?? 1000))
+  const F = Math.min(N, Math.max(2, Math.round(options.fineBlocks ?? 1024)))
+  const B = Math.min(F, Math.max(2, Math.round(options.blocks ?? 128)))
+  const P = B === N ? 1 : Math.max(1, Math.round(options.partitions ?? 8))
+  const b = Math.min(B - 1, Math.max(1, Math.round(options.publicFraction * B)))
+  // Sum the smaller side of the split; the other is the total minus it.
+  const chosenArePublic = b <= B - b
+  const m = chosenArePublic ? b : B - b
+  const rand = seededRandom(options.seed ?? 1)
+  const shuffle = (a: Uint32Array) => {
+    for (let i = a.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1))
+      const tmp = a[i]
+      a[i] = a[j]
+      a[j] = tmp
+    }
+  }
+
+  // The images dealt once into F fine blocks; each selection's fine sums in one pass (float64).
+  const fineOf = new Uint32Array(N)
+  const fineSize = new Float64Array(F)
+  const perm = Uint32Array.from({ length: N }, (_, i) => i)
+  shuffle(perm)
+  for (let k = 0; k < N; k++) {
+    const f = Math.floor((k * F) / N)
+    fineOf[perm[k]] = f
+    fineSize[f]++
+  }
+  const S = subs.length
+  const fine = new Float64Array(S * F)
+  const totals = new Float64Array(S)
+  for (let q = 0; q < S; q++) {
+    const x = subs[q]
+    const o = q * F
+    let total = 0
+    for (let i = 0; i < N; i++) {
+      const v = x[i]
+      total += v
+      fine[o + fineOf[i]] += v
+    }
+    totals[q] = total
+  }
+
+  // A dealing groups the fine blocks at random into B blocks: F adds per selection, not N.
+  const coarseOf = new Uint32Array(F)
+  const finePerm = Uint32Array.from({ length: F }, (_, j) => j)
+  const sizes = new Float64Array(B)
+  const sums = new Float64Array(S * B)
+  const deal = () => {
+    shuffle(finePerm)
+    for (let k = 0; k < F; k++) coarseOf[finePerm[k]] = Math.floor((k * B) / F)
+    sizes.fill(0)
+    for (let j = 0; j < F; j++) sizes[coarseOf[j]] += fineSize[j]
+    sums.fill(0)
+    for (let q = 0; q < S; q++) {
+      const fo = q * F
+      const co = q * B
+      for (let j = 0; j < F; j++) sums[co + coarseOf[j]] += fine[fo + j]
+    }
+  }
+
+  const tally = new MoveTally(T, splits, options.thresholds ?? [1, 3, 10], options.bucketEdges ?? DEFAULT_MOVE_EDGES)
+  const order = Uint32Array.from({ length: B }, (_, k) => k)
+  const chosen = new Uint32Array(m)
+  let publicImagesTotal = 0
+  let dealt = -1
+  for (let s = 0; s < splits; s++) {
+    const p = Math.floor((s * P) / splits)
+    if (p !== dealt) {
+      deal()
+      dealt = p
+    }
+    // Partial Fisher–Yates: the first m of `order` are a uniform random m-subset of the blocks.
+    let count = 0
+    for (let k = 0; k < m; k++) {
+      const j = k + Math.floor(rand() * (B - k))
+      const tmp = order[k]
+      order[k] = order[j]
+      order[j] = tmp
+      chosen[k] = order[k]
+      count += sizes[chosen[k]]
+    }
+    const pubCount = chosenArePublic ? count : N - count
+    const privCount = N - pubCount
+    publicImagesTotal += pubCount
+    tally.record(s, (pub, priv) => {
+      for (let t = 0; t < T; t++) {
+        for (let q = first[t]; q < first[t + 1]; q++) {
+          const base = q * B
+          let acc = 0
+          for (let k = 0; k < m; k++) acc += sums[base + chosen[k]]
+          const pubSum = chosenArePublic ? acc : totals[q] - acc
+          const ps = pubSum / pubCount
+          const vs = (totals[q] - pubSum) / privCount
+          if (ps > pub[t]) pub[t] = ps
+          if (vs > priv[t]) priv[t] = vs
+        }
+      }
+    })
+  }
+  return tally.summarize({ teams: T, images: N, publicImages: publicImagesTotal / splits, splits, blocks: B, fineBlocks: F, partitions: P })
+}
+
+/**
+ * The slow exact simulation: each split draws round(f·N) public images uniformly at random
+ * (partial Fisher–Yates over the images) and scores every selection image by image. The
+ * reference forecastShakeUp is tested against, and the anchor of bench/stats.ts.
+ */
+export function exactShakeUp(teams: readonly ShakeUpTeam[], options: Omit<ShakeUpOptions, 'blocks' | 'fineBlocks' | 'partitions'>): ShakeUpForecast {
+  checkFraction(options.publicFraction)
+  const { subs, first, images: N } = flatten(teams)
+  const T = teams.length
+  const splits = Math.max(1, Math.round(options.splits ?? 1000))
+  const n = Math.min(N - 1, Math.max(1, Math.round(options.publicFraction * N)))
+  const rand = seededRandom(options.seed ?? 1)
+  const totals = subs.map((x) => {
+    let t = 0
+    for (let i = 0; i < N; i++) t += x[i]
+    return t
+  })
+  const order = new Uint32Array(N)
+  for (let i = 0; i < N; i++) order[i] = i
+  const tally = new MoveTally(T, splits, options.thresholds ?? [1, 3, 10], options.bucketEdges ?? DEFAULT_MOVE_EDGES)
+  for (let s = 0; s < splits; s++) {
+    for (let k = 0; k < n; k++) {
+      const j = k + Math.floor(rand() * (N - k))
+      const tmp = order[k]
+      order[k] = order[j]
+      order[j] = tmp
+    }
+    tally.record(s, (pub, priv) => {
+      for (let t = 0; t < T; t++) {
+        for (let q = first[t]; q < first[t + 1]; q++) {
+          const x = subs[q]
+          let acc = 0
+          for (let k = 0; k < n; k++) acc += x[order[k]]
+          const ps = acc / n
+          const vs = (totals[q] - acc) / (N - n)
+          if (ps > pub[t]) pub[t] = ps
+          if (vs > priv[t]) priv[t] = vs
+        }
+      }
+    })
+  }
+  return tally.summarize({ teams: T, images: N, publicImages: n, splits, blocks: N, fineBlocks: N, partitions: 1 })
+}
+
+export interface ActualShakeUp {
+  /** Per team, in the forecast's team order: rank on the public board (1 = best). */
+  readonly publicRank: readonly number[]
+  /** Rank on the private board. */
+  readonly privateRank: readonly number[]
+}
+
+export interface TeamComparison {
+  /** publicRank − privateRank. */
+  readonly move: number
+  readonly expectedAbsMove: number
+  /** The move lies within the team's forecast 5–95 % range. */
+  readonly withinRange: boolean
+  /** Forecast share of the splits in the bucket the actual move fell in. */
+  readonly pBucket: number
+}
+
+export interface ForecastComparison {
+  readonly spearman: {
+    readonly actual: number
+    readonly forecastMean: number
+    readonly p05: number
+    readonly p95: number
+    /** Share of simulated splits with ρ ≤ the actual one (small: a rougher shake-up than forecast). */
+    readonly percentile: number
+  }
+  readonly meanAbsMove: { readonly actual: number; readonly forecast: number }
+  /** Share of teams whose move fell in their 5–95 % range (≈ 0.9 when the forecast is calibrated). */
+  readonly withinRangeShare: number
+  /** Per bucket: forecast share of (team, split) pairs, and the actual share of teams. */
+  readonly histogram: { readonly forecast: readonly number[]; readonly actual: readonly number[] }
+  readonly perTeam: readonly TeamComparison[]
+}
+
+/** After the reveal: the real shake-up beside the forecast (teams in the forecast's order). */
+export function compareForecast(forecast: ShakeUpForecast, actual: ActualShakeUp): ForecastComparison {
+  const T = forecast.teams
+  if (actual.publicRank.length !== T || actual.privateRank.length !== T) {
+    throw new RangeError(`the actual shake-up has ${actual.publicRank.length}/${actual.privateRank.length} ranks for ${T} teams`)
+  }
+  const bucketOf = (v: number) => forecast.buckets.findIndex((b) => v >= b.lo && v <= b.hi)
+  const hist = new Array<number>(forecast.buckets.length).fill(0)
+  let d2 = 0
+  let abs = 0
+  let within = 0
+  const perTeam = forecast.perTeam.map((f, t) => {
+    const move = actual.publicRank[t] - actual.privateRank[t]
+    d2 += move * move
+    abs += Math.abs(move)
+    const j = bucketOf(move)
+    hist[j]++
+    const withinRange = move >= f.moveQuantiles.p05 && move <= f.moveQuantiles.p95
+    if (withinRange) within++
+    return { move, expectedAbsMove: f.expectedAbsMove, withinRange, pBucket: f.histogram[j] }
+  })
+  const rho = T > 1 ? 1 - (6 * d2) / (T * (T * T - 1)) : NaN
+  const samples = forecast.spearman.samples
+  let below = 0
+  for (const r of samples) if (r <= rho) below++
+  return {
+    spearman: {
+      actual: rho,
+      forecastMean: forecast.spearman.mean,
+      p05: forecast.spearman.p05,
+      p95: forecast.spearman.p95,
+      percentile: samples.length > 0 ? below / samples.length : NaN,
+    },
+    meanAbsMove: { actual: abs / T, forecast: forecast.expectedAbsMove },
+    withinRangeShare: within / T,
+    histogram: { forecast: forecast.histogram, actual: hist.map((c) => c / T) },
+    perTeam,
+  }
+}
