@@ -17,20 +17,26 @@
  * its expected |move|, the 5/50/95 % quantiles of its move and a histogram of moves.
  *
  * The cost, and the trick. An exact split draws n of N images at random; scoring it means one
- * pass over every selection (T × S × N values: 2,000 teams × 16,000 images is 32 M values, ~30 ms
- * a pass), so 1,000 splits would take ~30 s (bench/stats.ts measures it). Instead the images are
- * dealt once at random into B blocks (default 256, sizes differing by at most 1), each
- * selection's block sums are computed in one pass, and a split is a random set of b = round(f·B)
- * blocks: its public sum is a sum of min(b, B−b) block sums (≤ 128 adds instead of 16,000).
+ * pass over every selection (T × S × N values: 2,000 teams × 16,000 images is 32 M values, ~50 ms
+ * a pass), so 1,000 splits would take about a minute (bench/stats.ts measures it). Instead:
  *
- * Accuracy. Conditional on the dealing, a block split's public mean has the right expectation
- * but its variance is that of the B block means, an estimate of the exact split variance with
- * B − 1 degrees of freedom: relative error √(2/(B−1)) ≈ 9 % of the variance for B = 256 (4.4 %
- * of the spread of scores). That error is random, not a bias, so the dealing is redone P times
- * (default 4: splits are spread evenly over the P dealings), which divides it by √P: ~2 % of the
- * spread of scores. tests/scoring/stats/shakeup.test.ts checks the forecast against the exact
- * simulation (exactShakeUp below): same ρ mean and move probabilities within the Monte Carlo
- * tolerance. With B = N (always when N ≤ blocks) each block is one image: the exact simulation.
+ *   1. the images are dealt once at random into F ≈ 1,024 fine blocks (sizes differ by ≤ 1), and
+ *      each selection's fine-block sums are computed in one pass over its scores (float64 sums);
+ *   2. a dealing groups the fine blocks at random into B ≈ 128 blocks (F/B fine blocks each, so
+ *      block sums cost F adds per selection, not N); P = 8 dealings, splits spread evenly;
+ *   3. a split is a random set of b of the B blocks, b/B = f (chooseBlocks picks B so that it
+ *      is, e.g. 39 of 130 for f = 0.3): its public sum is a sum of min(b, B − b) block sums,
+ *      at most B/2 adds per selection (39 for f = 0.3) instead of ~5,000.
+ *
+ * Accuracy. Given a dealing, a block split's public mean has the exact split's expectation, but
+ * its variance is that of the B block means: an estimate of the exact split variance with B − 1
+ * degrees of freedom, off by √(2/(B−1)) ≈ 12 % (for B = 128) at random, not as a bias. Averaging
+ * over P = 8 groupings divides that part by √8 (→ 4.4 %); what all groupings share, the spread of
+ * the fine blocks, is off by √(2/(F−1)) ≈ 4.4 %: about 6 % of the variance, 3 % of the spread of
+ * a team's simulated scores in all. tests/scoring/stats/shakeup.test.ts checks the forecast
+ * against the exact simulation (exactShakeUp below) and against the enumeration of every split of
+ * a tiny test set; bench/stats.ts prints the comparison on 200 teams × 4,000 images. With
+ * B = N (whenever N ≤ blocks) each block is one image: the exact simulation.
  * Monte Carlo error with 1,000 splits: a probability p has standard error √(p(1−p)/1000) ≤ 0.016.
  */
 import { seededRandom } from '../random.ts'
@@ -48,9 +54,9 @@ export interface ShakeUpOptions {
   readonly splits?: number
   /** Seed of the project PRNG (scoring/random.ts); 1 when absent. */
   readonly seed?: number
-  /** Blocks a split is made of; 128 when absent, at most the image count (then: exact). */
+  /** Blocks a split is made of; about 128 when absent (see chooseBlocks), at most the image count (then: exact). */
   readonly blocks?: number
-  /** Fine blocks the images are dealt into once; 1,024 when absent, at least `blocks`. */
+  /** Fine blocks the images are dealt into once; about 1,024 when absent (a multiple of the blocks). */
   readonly fineBlocks?: number
   /** Random groupings of the fine blocks into `blocks`; 8 when absent, 1 when blocks = images. */
   readonly partitions?: number
@@ -374,16 +380,39 @@ function checkFraction(f: number): void {
   if (!(f > 0 && f < 1)) throw new RangeError(`publicFraction must be in (0, 1), got ${f}`)
 }
 
+/**
+ * The block count near `wanted` (±25 %) whose public share b/B is closest to f, so that the public
+ * set has the requested size on average: f = 0.3 with 128 blocks would be 38/128 = 0.297, 1 %
+ * short; 130 blocks give 39/130 exactly. With wanted ≥ N every image is a block (exact).
+ */
+export function chooseBlocks(images: number, f: number, wanted: number): { B: number; b: number } {
+  const pick = (B: number) => Math.min(B - 1, Math.max(1, Math.round(f * B)))
+  if (wanted >= images) return { B: images, b: pick(images) }
+  let best = { B: wanted, b: pick(wanted) }
+  let bestErr = Math.abs(best.b / wanted - f)
+  for (let d = 1; d <= Math.floor(wanted / 4); d++) {
+    for (const B of [wanted - d, wanted + d]) {
+      if (B < 2 || B > images) continue
+      const err = Math.abs(pick(B) / B - f)
+      if (err < bestErr - 1e-12) {
+        best = { B, b: pick(B) }
+        bestErr = err
+      }
+    }
+  }
+  return best
+}
+
 /** The forecast by block splits (see the top of this file). Deterministic for a given seed. */
 export function forecastShakeUp(teams: readonly ShakeUpTeam[], options: ShakeUpOptions): ShakeUpForecast {
   checkFraction(options.publicFraction)
   const { subs, first, images: N } = flatten(teams)
   const T = teams.length
   const splits = Math.max(1, Math.round(options.splits ?? 1000))
-  const F = Math.min(N, Math.max(2, Math.round(options.fineBlocks ?? 1024)))
-  const B = Math.min(F, Math.max(2, Math.round(options.blocks ?? 128)))
+  const { B, b } = chooseBlocks(N, options.publicFraction, Math.max(2, Math.round(options.blocks ?? 128)))
+  // Fine blocks: a multiple of B, so every block holds as many fine blocks (sizes within ~1 %).
+  const F = B === N ? N : Math.min(N, B * Math.max(1, Math.round((options.fineBlocks ?? 1024) / B)))
   const P = B === N ? 1 : Math.max(1, Math.round(options.partitions ?? 8))
-  const b = Math.min(B - 1, Math.max(1, Math.round(options.publicFraction * B)))
   // Sum the smaller side of the split; the other is the total minus it.
   const chosenArePublic = b <= B - b
   const m = chosenArePublic ? b : B - b
