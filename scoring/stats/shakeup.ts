@@ -437,37 +437,44 @@ export function forecastShakeUp(teams: readonly ShakeUpTeam[], options: ShakeUpO
     fineSize[f]++
   }
   const S = subs.length
-  const fine = new Float64Array(S * F)
   const totals = new Float64Array(S)
+  // fine[j·S + q]: fine block j of selection q, block-major like `sums` below, so that a dealing
+  // adds whole rows. Each selection's pass scatters into a 1,040-double scratch row (L1), which
+  // is then copied into its column.
+  const fine = new Float64Array(F * S)
+  const scratch = new Float64Array(F)
   for (let q = 0; q < S; q++) {
     const x = subs[q]
-    const o = q * F
+    scratch.fill(0)
     let total = 0
     for (let i = 0; i < N; i++) {
       const v = x[i]
       total += v
-      fine[o + fineOf[i]] += v
+      scratch[fineOf[i]] += v
     }
     totals[q] = total
+    for (let j = 0; j < F; j++) fine[j * S + q] = scratch[j]
   }
 
-  // A dealing groups the fine blocks at random into B blocks: F adds per selection, not N.
+  // A dealing groups the fine blocks at random into B blocks: F row additions of S values,
+  // not a pass over the images. sums[block·S + selection].
   const coarseOf = new Uint32Array(F)
   const finePerm = Uint32Array.from({ length: F }, (_, j) => j)
   const sizes = new Float64Array(B)
-  const sums = new Float64Array(S * B)
+  const sums = new Float64Array(B * S)
   const deal = () => {
     shuffle(finePerm)
     for (let k = 0; k < F; k++) coarseOf[finePerm[k]] = Math.floor((k * B) / F)
     sizes.fill(0)
     for (let j = 0; j < F; j++) sizes[coarseOf[j]] += fineSize[j]
     sums.fill(0)
-    for (let q = 0; q < S; q++) {
-      const fo = q * F
-      const co = q * B
-      for (let j = 0; j < F; j++) sums[co + coarseOf[j]] += fine[fo + j]
+    for (let j = 0; j < F; j++) {
+      const src = j * S
+      const dst = coarseOf[j] * S
+      for (let q = 0; q < S; q++) sums[dst + q] += fine[src + q]
     }
   }
+  const acc = new Float64Array(S)
 
   const tally = new MoveTally(T, splits, options.thresholds ?? [1, 3, 10], options.bucketEdges ?? DEFAULT_MOVE_EDGES)
   const order = Uint32Array.from({ length: B }, (_, k) => k)
@@ -493,13 +500,15 @@ export function forecastShakeUp(teams: readonly ShakeUpTeam[], options: ShakeUpO
     const pubCount = chosenArePublic ? count : N - count
     const privCount = N - pubCount
     publicImagesTotal += pubCount
+    acc.fill(0)
+    for (let k = 0; k < m; k++) {
+      const row = chosen[k] * S
+      for (let q = 0; q < S; q++) acc[q] += sums[row + q]
+    }
     tally.record(s, (pub, priv) => {
       for (let t = 0; t < T; t++) {
         for (let q = first[t]; q < first[t + 1]; q++) {
-          const base = q * B
-          let acc = 0
-          for (let k = 0; k < m; k++) acc += sums[base + chosen[k]]
-          const pubSum = chosenArePublic ? acc : totals[q] - acc
+          const pubSum = chosenArePublic ? acc[q] : totals[q] - acc[q]
           const ps = pubSum / pubCount
           const vs = (totals[q] - pubSum) / privCount
           if (ps > pub[t]) pub[t] = ps
