@@ -60,8 +60,9 @@ export function criticalValue(confidence: number, n: number): number {
 
 /**
  * Mean and sample standard deviation in one pass, with sums shifted by the first value so that
- * Σ(x−K)² − n·(mean−K)² does not cancel (K is within the data's spread of the mean; for cosines
- * the result matches the two-pass formula to ~1e-14, tested).
+ * Σ(x−K)² − n·(mean−K)² does not cancel (K is within the data's spread of the mean). The sd
+ * matches the two-pass formula to ~1e-14 relative for cosines, 1e-13 for 10,000 values spread
+ * over 6e-7 around 0.999 (tests/scoring/stats/interval.test.ts).
  */
 export function meanAndSd(scores: ScoreArray, index: Uint32Array): { mean: number; sd: number } {
   const n = index.length
