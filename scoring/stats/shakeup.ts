@@ -125,6 +125,7 @@ export interface ShakeUpForecast {
 }
 
 export function moveBuckets(edges: readonly number[] = DEFAULT_MOVE_EDGES): MoveBucket[] {
+  if (edges.length > 254) throw new RangeError('at most 254 bucket edges')
   for (let i = 1; i < edges.length; i++) {
     if (!(edges[i] > edges[i - 1]) || !Number.isInteger(edges[i])) throw new RangeError('bucket edges must be increasing integers')
   }
@@ -565,14 +566,26 @@ export function exactShakeUp(teams: readonly ShakeUpTeam[], options: Omit<ShakeU
 }
 
 export interface ActualShakeUp {
-  /** Per team, in the forecast's team order: rank on the public board (1 = best). */
+  /**
+   * Per team, in the forecast's team order: rank on the public board (1 = best). Ranks on boards
+   * with more teams than the forecast (e.g. the platform's board ranks) are fine: only their order
+   * counts, equal ranks ordered by position.
+   */
   readonly publicRank: readonly number[]
-  /** Rank on the private board. */
+  /** Rank on the private board, likewise. */
   readonly privateRank: readonly number[]
 }
 
+/** 1…T in the order of `ranks` (equal ones by position), so that ρ's formula holds. */
+function denseRanks(ranks: readonly number[]): number[] {
+  const order = ranks.map((_, i) => i).sort((a, b) => ranks[a] - ranks[b] || a - b)
+  const out = new Array<number>(ranks.length)
+  order.forEach((t, k) => (out[t] = k + 1))
+  return out
+}
+
 export interface TeamComparison {
-  /** publicRank − privateRank. */
+  /** publicRank − privateRank, ranks taken among the forecast's teams. */
   readonly move: number
   readonly expectedAbsMove: number
   /** The move lies within the team's forecast 5–95 % range. */
@@ -604,13 +617,15 @@ export function compareForecast(forecast: ShakeUpForecast, actual: ActualShakeUp
   if (actual.publicRank.length !== T || actual.privateRank.length !== T) {
     throw new RangeError(`the actual shake-up has ${actual.publicRank.length}/${actual.privateRank.length} ranks for ${T} teams`)
   }
+  const publicRank = denseRanks(actual.publicRank)
+  const privateRank = denseRanks(actual.privateRank)
   const bucketOf = (v: number) => forecast.buckets.findIndex((b) => v >= b.lo && v <= b.hi)
   const hist = new Array<number>(forecast.buckets.length).fill(0)
   let d2 = 0
   let abs = 0
   let within = 0
   const perTeam = forecast.perTeam.map((f, t) => {
-    const move = actual.publicRank[t] - actual.privateRank[t]
+    const move = publicRank[t] - privateRank[t]
     d2 += move * move
     abs += Math.abs(move)
     const j = bucketOf(move)

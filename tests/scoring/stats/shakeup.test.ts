@@ -246,3 +246,14 @@ describe('compareForecast', () => {
     expect(() => compareForecast(forecast, { publicRank: [1], privateRank: [1] })).toThrow(RangeError)
   })
 })
+
+describe('compareForecast with board ranks', () => {
+  it('uses only the order of the ranks given (ranks on a larger board, ties by position)', () => {
+    const teams = field(14, [0.6, 0.55, 0.5], 500)
+    const forecast = forecastShakeUp(teams, { publicFraction: 0.5, splits: 100 })
+    const c = compareForecast(forecast, { publicRank: [3, 7, 5], privateRank: [10, 2, 2] })
+    // Public order 1, 3, 2; private order 3, 1, 2 (the two 2s by position).
+    expect(c.perTeam.map((t) => t.move)).toEqual([-2, 2, 0])
+    expect(c.spearman.actual).toBeCloseTo(1 - (6 * 8) / (3 * 8), 14)
+  })
+})
