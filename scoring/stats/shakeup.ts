@@ -287,12 +287,16 @@ class MoveTally {
     this.hist = new Int32Array(teams * this.buckets.length)
   }
 
-  /** Team scores of split `s` are written by `fill` into (public, private), then ranked. */
-  record(s: number, fill: (pub: Float64Array, priv: Float64Array) => void): void {
-    const T = this.teams
+  /** The next split's team scores, to fill: public and private, reset to −Infinity. */
+  next(): { readonly pub: Float64Array; readonly priv: Float64Array } {
     this.pubScore.fill(-Infinity)
     this.privScore.fill(-Infinity)
-    fill(this.pubScore, this.privScore)
+    return { pub: this.pubScore, priv: this.privScore }
+  }
+
+  /** Ranks the scores filled since next() as split `s`. */
+  record(s: number): void {
+    const T = this.teams
     rankDescending(this.pubScore, this.scratch, this.pubRank)
     rankDescending(this.privScore, this.scratch, this.privRank)
     const nb = this.buckets.length
@@ -377,6 +381,61 @@ class MoveTally {
   }
 }
 
+// The hot loops, as small top-level functions: V8 optimizes them on their own, with their
+// arrays in registers rather than in the closure context of forecastShakeUp.
+
+/** One pass over a selection: its total, and its fine-block sums into column q of `fine`. */
+function fineSums(x: ScoreArray, fineOf: Uint32Array, scratch: Float64Array, fine: Float64Array, q: number, S: number): number {
+  scratch.fill(0)
+  let total = 0
+  for (let i = 0, n = x.length; i < n; i++) {
+    const v = x[i]
+    total += v
+    scratch[fineOf[i]] += v
+  }
+  for (let j = 0, F = scratch.length; j < F; j++) fine[j * S + q] = scratch[j]
+  return total
+}
+
+/** dst row rowOf[j] += src row j, rows of S values. */
+function addRows(dst: Float64Array, src: Float64Array, rowOf: Uint32Array, S: number): void {
+  for (let j = 0; j < rowOf.length; j++) {
+    const from = j * S
+    const to = rowOf[j] * S
+    for (let q = 0; q < S; q++) dst[to + q] += src[from + q]
+  }
+}
+
+/** acc += the rows of `sums` listed in `rows`. */
+function sumRows(acc: Float64Array, sums: Float64Array, rows: Uint32Array, S: number): void {
+  for (let k = 0; k < rows.length; k++) {
+    const from = rows[k] * S
+    for (let q = 0; q < S; q++) acc[q] += sums[from + q]
+  }
+}
+
+/** Each team's best public and private mean over its selections, from the split's sums. */
+function teamScores(
+  first: Int32Array,
+  acc: Float64Array,
+  totals: Float64Array,
+  accIsPublic: boolean,
+  pubCount: number,
+  privCount: number,
+  pub: Float64Array,
+  priv: Float64Array,
+): void {
+  for (let t = 0; t + 1 < first.length; t++) {
+    for (let q = first[t]; q < first[t + 1]; q++) {
+      const pubSum = accIsPublic ? acc[q] : totals[q] - acc[q]
+      const ps = pubSum / pubCount
+      const vs = (totals[q] - pubSum) / privCount
+      if (ps > pub[t]) pub[t] = ps
+      if (vs > priv[t]) priv[t] = vs
+    }
+  }
+}
+
 function checkFraction(f: number): void {
   if (!(f > 0 && f < 1)) throw new RangeError(`publicFraction must be in (0, 1), got ${f}`)
 }
@@ -444,18 +503,7 @@ export function forecastShakeUp(teams: readonly ShakeUpTeam[], options: ShakeUpO
   // is then copied into its column.
   const fine = new Float64Array(F * S)
   const scratch = new Float64Array(F)
-  for (let q = 0; q < S; q++) {
-    const x = subs[q]
-    scratch.fill(0)
-    let total = 0
-    for (let i = 0; i < N; i++) {
-      const v = x[i]
-      total += v
-      scratch[fineOf[i]] += v
-    }
-    totals[q] = total
-    for (let j = 0; j < F; j++) fine[j * S + q] = scratch[j]
-  }
+  for (let q = 0; q < S; q++) totals[q] = fineSums(subs[q], fineOf, scratch, fine, q, S)
 
   // A dealing groups the fine blocks at random into B blocks: F row additions of S values,
   // not a pass over the images. sums[block·S + selection].
@@ -469,11 +517,7 @@ export function forecastShakeUp(teams: readonly ShakeUpTeam[], options: ShakeUpO
     sizes.fill(0)
     for (let j = 0; j < F; j++) sizes[coarseOf[j]] += fineSize[j]
     sums.fill(0)
-    for (let j = 0; j < F; j++) {
-      const src = j * S
-      const dst = coarseOf[j] * S
-      for (let q = 0; q < S; q++) sums[dst + q] += fine[src + q]
-    }
+    addRows(sums, fine, coarseOf, S)
   }
   const acc = new Float64Array(S)
 
@@ -502,21 +546,10 @@ export function forecastShakeUp(teams: readonly ShakeUpTeam[], options: ShakeUpO
     const privCount = N - pubCount
     publicImagesTotal += pubCount
     acc.fill(0)
-    for (let k = 0; k < m; k++) {
-      const row = chosen[k] * S
-      for (let q = 0; q < S; q++) acc[q] += sums[row + q]
-    }
-    tally.record(s, (pub, priv) => {
-      for (let t = 0; t < T; t++) {
-        for (let q = first[t]; q < first[t + 1]; q++) {
-          const pubSum = chosenArePublic ? acc[q] : totals[q] - acc[q]
-          const ps = pubSum / pubCount
-          const vs = (totals[q] - pubSum) / privCount
-          if (ps > pub[t]) pub[t] = ps
-          if (vs > priv[t]) priv[t] = vs
-        }
-      }
-    })
+    sumRows(acc, sums, chosen, S)
+    const { pub, priv } = tally.next()
+    teamScores(first, acc, totals, chosenArePublic, pubCount, privCount, pub, priv)
+    tally.record(s)
   }
   return tally.summarize({ teams: T, images: N, publicImages: publicImagesTotal / splits, splits, blocks: B, fineBlocks: F, partitions: P })
 }
@@ -548,19 +581,19 @@ export function exactShakeUp(teams: readonly ShakeUpTeam[], options: Omit<ShakeU
       order[k] = order[j]
       order[j] = tmp
     }
-    tally.record(s, (pub, priv) => {
-      for (let t = 0; t < T; t++) {
-        for (let q = first[t]; q < first[t + 1]; q++) {
-          const x = subs[q]
-          let acc = 0
-          for (let k = 0; k < n; k++) acc += x[order[k]]
-          const ps = acc / n
-          const vs = (totals[q] - acc) / (N - n)
-          if (ps > pub[t]) pub[t] = ps
-          if (vs > priv[t]) priv[t] = vs
-        }
+    const { pub, priv } = tally.next()
+    for (let t = 0; t < T; t++) {
+      for (let q = first[t]; q < first[t + 1]; q++) {
+        const x = subs[q]
+        let acc = 0
+        for (let k = 0; k < n; k++) acc += x[order[k]]
+        const ps = acc / n
+        const vs = (totals[q] - acc) / (N - n)
+        if (ps > pub[t]) pub[t] = ps
+        if (vs > priv[t]) priv[t] = vs
       }
-    })
+    }
+    tally.record(s)
   }
   return tally.summarize({ teams: T, images: N, publicImages: n, splits, blocks: N, fineBlocks: N, partitions: 1 })
 }
