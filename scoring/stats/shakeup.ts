@@ -74,10 +74,10 @@ export interface ShakeUpOptions {
 export const DEFAULT_MOVE_EDGES: readonly number[] = [-19, -9, -4, -1, 0, 1, 2, 5, 10, 20]
 
 export interface MoveBucket {
-  /** Smallest move in the bucket (−Infinity for the first). */
-  readonly lo: number
-  /** Largest move in the bucket (Infinity for the last). */
-  readonly hi: number
+  /** Smallest move in the bucket; null for the first (unbounded: JSON has no −Infinity). */
+  readonly lo: number | null
+  /** Largest move in the bucket; null for the last. */
+  readonly hi: number | null
   /** e.g. "≤ −20", "−4…−2", "0", "+1", "≥ +20". */
   readonly label: string
 }
@@ -126,14 +126,14 @@ export interface ShakeUpForecast {
 
 export function moveBuckets(edges: readonly number[] = DEFAULT_MOVE_EDGES): MoveBucket[] {
   if (edges.length > 254) throw new RangeError('at most 254 bucket edges')
-  for (let i = 1; i < edges.length; i++) {
-    if (!(edges[i] > edges[i - 1]) || !Number.isInteger(edges[i])) throw new RangeError('bucket edges must be increasing integers')
+  for (let i = 0; i < edges.length; i++) {
+    if (!Number.isInteger(edges[i]) || (i > 0 && !(edges[i] > edges[i - 1]))) throw new RangeError('bucket edges must be increasing integers')
   }
   const sign = (v: number) => (v > 0 ? `+${v}` : v < 0 ? `−${-v}` : '0')
-  const bounds = [-Infinity, ...edges, Infinity]
-  return bounds.slice(0, -1).map((lo, j) => {
-    const hi = bounds[j + 1] === Infinity ? Infinity : bounds[j + 1] - 1
-    const label = lo === -Infinity ? `≤ ${sign(hi)}` : hi === Infinity ? `≥ ${sign(lo)}` : lo === hi ? sign(lo) : `${sign(lo)}…${sign(hi)}`
+  return [null, ...edges].map((lo, j) => {
+    const hi = j < edges.length ? edges[j] - 1 : null
+    const label =
+      lo === null ? (hi === null ? 'all' : `≤ ${sign(hi)}`) : hi === null ? `≥ ${sign(lo)}` : lo === hi ? sign(lo) : `${sign(lo)}…${sign(hi)}`
     return { lo, hi, label }
   })
 }
@@ -142,7 +142,7 @@ export function moveBuckets(edges: readonly number[] = DEFAULT_MOVE_EDGES): Move
 function bucketTable(buckets: readonly MoveBucket[], teams: number): Uint8Array {
   const table = new Uint8Array(2 * teams - 1)
   for (let m = -(teams - 1), j = 0; m <= teams - 1; m++) {
-    while (m > buckets[j].hi) j++
+    for (let hi = buckets[j].hi; hi !== null && m > hi; hi = buckets[j].hi) j++
     table[m + teams - 1] = j
   }
   return table
@@ -653,7 +653,7 @@ export function compareForecast(forecast: ShakeUpForecast, actual: ActualShakeUp
   }
   const publicRank = denseRanks(actual.publicRank)
   const privateRank = denseRanks(actual.privateRank)
-  const bucketOf = (v: number) => forecast.buckets.findIndex((b) => v >= b.lo && v <= b.hi)
+  const bucketOf = (v: number) => forecast.buckets.findIndex((b) => (b.lo === null || v >= b.lo) && (b.hi === null || v <= b.hi))
   const hist = new Array<number>(forecast.buckets.length).fill(0)
   let d2 = 0
   let abs = 0

@@ -80,7 +80,11 @@ describe('rankDescending', () => {
 describe('forecastShakeUp', () => {
   it('labels the move buckets', () => {
     expect(moveBuckets().map((b) => b.label)).toEqual(['≤ −20', '−19…−10', '−9…−5', '−4…−2', '−1', '0', '+1', '+2…+4', '+5…+9', '+10…+19', '≥ +20'])
+    expect(moveBuckets()[0]).toEqual({ lo: null, hi: -20, label: '≤ −20' })
+    expect(moveBuckets()[10]).toEqual({ lo: 20, hi: null, label: '≥ +20' })
+    expect(moveBuckets([])).toEqual([{ lo: null, hi: null, label: 'all' }])
     expect(() => moveBuckets([0, 0])).toThrow(RangeError)
+    expect(() => moveBuckets([0.5])).toThrow(RangeError)
   })
 
   it('matches the enumeration of every split of a tiny test set, best-of-selections rule included', () => {
@@ -169,11 +173,13 @@ describe('forecastShakeUp', () => {
     expect(f.histogram.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12)
   })
 
-  it('is deterministic for a seed and changes with it', () => {
+  it('is deterministic for a seed, changes with it, and survives JSON', () => {
     const teams = field(10, Array.from({ length: 20 }, (_, t) => 0.5 + 0.001 * t), 1000)
     const a = forecastShakeUp(teams, { publicFraction: 0.4, splits: 200, seed: 1 })
     expect(forecastShakeUp(teams, { publicFraction: 0.4, splits: 200, seed: 1 })).toEqual(a)
     expect(forecastShakeUp(teams, { publicFraction: 0.4, splits: 200, seed: 2 })).not.toEqual(a)
+    // Plain JSON (to cache or send to the organizer page): nothing lost on the way.
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a)
   })
 
   it('rejects a bad public fraction, no teams, a team without selections and ragged inputs', () => {
