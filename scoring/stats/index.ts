@@ -1,6 +1,8 @@
 /**
- * Scores with their uncertainty. Pure: per-image scores in, small typed summaries out (nothing
- * per image, so the results may be shown to participants).
+ * Scores with their uncertainty. Pure: per-image scores in, small typed summaries out, nothing
+ * per image. Computed over the public images (mask = Truth.isPublic), intervals, paired tests and
+ * leaderboard statistics may be shown to participants; the shake-up forecast reads private
+ * scores and is for organizers until the reveal.
  *
  *   scoreInterval(scores, { mask })            95 % t interval of a (public) score
  *   formatInterval(interval)                   "0.57177 ± 0.0123"
