@@ -137,10 +137,11 @@ const peakTotal = Math.max(peakRss, process.resourceUsage().maxRSS * 1024)
 
 const exactFullCpu = (exactCpu / EXACT_SPLITS) * SPLITS
 const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`)
-const rowOf = (step: string, wall: number, cpu: number, est = '') => `| ${step} | ${fmt(wall)}${est} | ${fmt(cpu)}${est} | ${(wall / passMs).toFixed(1)}× |`
+const rowOf = (step: string, wall: number, cpu: number, est = '') =>
+  `| ${step} | ${fmt(wall)}${est} | ${fmt(cpu)}${est} | ${(wall / passMs).toFixed(1)}× | ${(cpu / passCpu).toFixed(1)}× |`
 console.log(`\nfastest of ${REPEAT} runs; load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after (${os.cpus().length} cores)`)
-console.log('\n| step | wall | CPU | wall vs one pass over the data |')
-console.log('| --- | --- | --- | --- |')
+console.log('\n| step | wall | CPU | wall ÷ one pass | CPU ÷ one pass |')
+console.log('| --- | --- | --- | --- | --- |')
 console.log(rowOf(`anchor: one pass summing all ${((TEAMS * SELECTIONS * IMAGES) / 1e6).toFixed(0)} M values`, passMs, passCpu))
 console.log(rowOf(`leaderboardStatistics (intervals + ${TEAMS - 1} paired tests, public images)`, boardMs, boardCpu))
 console.log(rowOf(`forecastShakeUp (${SPLITS} splits, ${forecast.blocks} blocks × ${forecast.partitions} dealings of ${forecast.fineBlocks} fine blocks)`, forecastMs, forecastCpu))
