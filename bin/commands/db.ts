@@ -2,7 +2,7 @@ import type { Command } from '../command.ts'
 import { config } from '../../lib/platform/config.ts'
 import { applyMigrations, migrationStatus } from '../../lib/platform/migrate.ts'
 
-export const dbMigrate: Command = {
+export const dbMigrateCommand: Command = {
   path: ['db', 'migrate'],
   summary: 'Apply pending database migrations (SQLite or PostgreSQL, from DATABASE_URL)',
   help: `Usage: arena db migrate [--status]

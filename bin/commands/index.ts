@@ -1,8 +1,8 @@
 import type { Command } from '../command.ts'
 import { modelsPrepareCommand } from './models.ts'
 import { embedCommand } from './embed.ts'
-import { serve } from './serve.ts'
-import { dbMigrate } from './db.ts'
+import { serveCommand } from './serve.ts'
+import { dbMigrateCommand } from './db.ts'
 import { loginCommand } from './login.ts'
 import { competitionsListCommand } from './competitions.ts'
 import { submitCommand } from './submit.ts'
@@ -29,9 +29,9 @@ export const commands: Command[] = [
   scoreCommand,
   embedCommand,
   // Running the platform
-  serve,
+  serveCommand,
   workerCommand,
-  dbMigrate,
+  dbMigrateCommand,
   modelsPrepareCommand,
   // Organizers (on the platform's own database)
   usersCreateCommand,

@@ -1,7 +1,7 @@
 import type { Command } from '../command.ts'
 import { UsageError } from '../command.ts'
 
-export const serve: Command = {
+export const serveCommand: Command = {
   path: ['serve'],
   summary: 'Serve the platform (web app, API and an in-process worker)',
   help: `Usage: arena serve [--port N] [--dev]

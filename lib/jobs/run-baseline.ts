@@ -102,7 +102,7 @@ async function trainingData(competitionId: string, trainDir: string | undefined)
   }
 }
 
-export async function runBaselineHandler(payload: unknown, ctx: JobContext): Promise<void> {
+export async function runBaselineJob(payload: unknown, ctx: JobContext): Promise<void> {
   const { submissionId, trainDir } = parseJobPayload('run-baseline', payload)
   const sub = await db().submission.findUnique({ where: { id: submissionId } })
   if (!sub) {

@@ -45,7 +45,7 @@ export function modelRunLimits(images: number): RunLimits {
   return { wallTimeMs, memoryMb: c.modelMemoryMb, threads: c.modelThreads, batchSize: BATCH_SIZE, ...limitsOverride }
 }
 
-export async function runModelHandler(payload: unknown, ctx: JobContext): Promise<void> {
+export async function runModelJob(payload: unknown, ctx: JobContext): Promise<void> {
   const { submissionId } = parseJobPayload('run-model', payload)
   const sub = await db().submission.findUnique({ where: { id: submissionId } })
   if (!sub) {

@@ -32,7 +32,7 @@ export function loadTruth(testSet: Pick<TestSetVersion, 'id' | 'truthKey'>): Pro
   return hit
 }
 
-export async function scoreSubmissionHandler(payload: unknown, ctx: JobContext): Promise<void> {
+export async function scoreSubmissionJob(payload: unknown, ctx: JobContext): Promise<void> {
   const { submissionId } = parseJobPayload('score-submission', payload)
   const sub = await db().submission.findUnique({
     where: { id: submissionId },
