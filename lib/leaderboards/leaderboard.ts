@@ -5,7 +5,7 @@ import { forbidden } from '../errors.ts'
 import type { Leaderboard, LeaderboardType } from './build.ts'
 import { cachedLeaderboard } from './cache.ts'
 
-export type { BaselineRow, Leaderboard, LeaderboardRow, LeaderboardType } from './build.ts'
+export type { Leaderboard, LeaderboardRow, LeaderboardType } from './build.ts'
 export { invalidateLeaderboard } from './cache.ts'
 
 /**

@@ -59,7 +59,7 @@ const schema = z.object({
   ARENA_SECURE_COOKIES: boolish.default(false),
 })
 
-export type Env = z.input<typeof schema>
+type Env = z.input<typeof schema>
 
 export interface Config {
   dataDir: string

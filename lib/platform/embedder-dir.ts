@@ -1,8 +1,6 @@
 // Where the platform finds its models: the settings side of scoring/embed/model-dir.ts.
 import { config, repoRoot } from './config.ts'
-import { MODEL_NAME, ModelDirError, resolveModelDir, type ModelDirOptions } from '../../scoring/embed/model-dir.ts'
-
-export const MINILM = MODEL_NAME
+import { ModelDirError, resolveModelDir, type ModelDirOptions } from '../../scoring/embed/model-dir.ts'
 
 /** Options for the scoring core's model lookup: ARENA_MODELS_DIR, then ./models, then ../shared/models. */
 export function modelDirOptions(): ModelDirOptions {

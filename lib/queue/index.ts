@@ -8,8 +8,7 @@ import { createRedisQueue } from './redis.ts'
 import type { ListJobsOptions, Queue } from './types.ts'
 
 export * from './types.ts'
-export { INTERNAL_ERROR_MESSAGE, backoffMs } from './runner.ts'
-export { QUEUE_NAME } from './redis.ts'
+export { INTERNAL_ERROR_MESSAGE } from './runner.ts'
 
 export const DEFAULT_BACKOFF_BASE_MS = 5_000
 export const DEFAULT_PREFIX = 'arena'
