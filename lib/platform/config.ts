@@ -59,7 +59,6 @@ const schema = z.object({
   ARENA_SECURE_COOKIES: boolish.default(false),
 })
 
-type Env = z.input<typeof schema>
 
 export interface Config {
   dataDir: string
