@@ -59,7 +59,6 @@ const schema = z.object({
   ARENA_SECURE_COOKIES: boolish.default(false),
 })
 
-
 export interface Config {
   dataDir: string
   databaseUrl: string
