@@ -19,7 +19,7 @@
 import { mergeAccumulators } from './accumulators.ts'
 import { CsvTokenizer } from './csv-records.ts'
 import { fail, scoringError, type Result, type ScoringError } from './errors.ts'
-import { matchHeader, recordFields, stripBom } from './header.ts'
+import { readLongHeader } from './long-header.ts'
 import { LOCAL_SPAN, MAX_SEGMENTS, ROW_DUP, ROW_FIELDS, ROW_OK, RowStore, describeRowError, encodePos, type LocalRowError } from './long-rows.ts'
 import { SegmentRunner } from './segment-runner.ts'
 import { firstClear, mergeBitmaps, newBitmap } from './slot-claims.ts'
@@ -57,40 +57,9 @@ export async function parseLongSubmission(
   const segmentBytes = Math.max(1, Math.min(options.segmentBytes ?? DEFAULT_SEGMENT, DEFAULT_SEGMENT))
   const it = chunks[Symbol.asyncIterator]()
 
-  // ---- header
-  let header: string[] | undefined
-  let headerLine = 0
-  const headTok = new CsvTokenizer(
-    (r) => {
-      header = recordFields(r)
-      headerLine = r.line
-      return false
-    },
-    1,
-    maxRecordBytes,
-  )
-  let rest: Uint8Array | undefined
-  let first = true
-  let ended = false
-  while (header === undefined) {
-    const r = await it.next()
-    if (r.done) {
-      ended = true
-      headTok.finish()
-      break
-    }
-    const chunk = first ? stripBom(r.value) : r.value
-    first = false
-    const off = headTok.feed(chunk)
-    if (headTok.error) return fail(headTok.error)
-    if (off >= 0) rest = chunk.subarray(off)
-  }
-  if (headTok.error) return fail(headTok.error)
-  if (header === undefined) return fail(scoringError('empty_file', 'Submission is empty'))
-  const matched = matchHeader(header, ['imgId_eId', 'val'], headerLine)
-  if (!matched.ok) return fail(matched.error)
-  const idColumn = matched.columns[0] + 1
-  const bodyStartLine = headTok.line
+  const head = await readLongHeader(it, maxRecordBytes, 'Submission')
+  if (!head.ok) return head
+  const { idColumn, bodyStartLine, rest, ended } = head
 
   // ---- body
   const n = truth.ids.length * truth.dim
