@@ -17,7 +17,6 @@ import { parseDecimal } from './float-parse.ts'
 import { IdTable, hashBytes } from './id-index.ts'
 import { readLongHeader } from './long-header.ts'
 import { ROW_BAD_ID, ROW_DIM, ROW_DUP, ROW_EMPTY, ROW_FIELDS, ROW_INFINITE, ROW_NAN, ROW_OK, describeRowError } from './long-rows.ts'
-import { textRecords } from './records.ts'
 import { openSource, type SubmissionSource } from './source.ts'
 import { buildTruth, type Truth } from './truth.ts'
 
@@ -317,24 +316,5 @@ class TruthMatrix {
     this.lines = lines
     this.stride = stride
     this.imgCap = cap
-  }
-}
-
-export type CsvKind = 'long' | 'prompts' | 'unknown'
-
-/** Which of the two formats a CSV is, from its header alone (reads only the first record). */
-export async function sniffCsvKind(source: SubmissionSource): Promise<CsvKind> {
-  try {
-    const opened = await openSource(source)
-    for await (const r of textRecords(opened.chunks)) {
-      const names = r.fields.map((f) => f.trim())
-      if (names.includes('imgId_eId')) return 'long'
-      if (names.includes('imgId') || names.includes('prompt')) return 'prompts'
-      return 'unknown'
-    }
-    return 'unknown'
-  } catch (err) {
-    if (err instanceof ScoringAbort) return 'unknown'
-    throw err
   }
 }
