@@ -17,7 +17,7 @@ import { parseDecimal } from './float-parse.ts'
 import { IdTable, hashBytes } from './id-index.ts'
 import { readLongHeader } from './long-header.ts'
 import { ROW_BAD_ID, ROW_DIM, ROW_DUP, ROW_EMPTY, ROW_FIELDS, ROW_INFINITE, ROW_NAN, ROW_OK, describeRowError } from './long-rows.ts'
-import { openSource, type SubmissionSource } from './source.ts'
+import { openSource, type SourceLimits, type SubmissionSource } from './source.ts'
 import { buildTruth, type Truth } from './truth.ts'
 
 /** Largest accepted embedding length: a typo such as `a_99999999` must not allocate gigabytes. */
@@ -28,12 +28,14 @@ export interface TruthCsvOptions {
   readonly publicIds?: Iterable<string>
   /** Longest accepted record, in raw bytes without its LF. */
   readonly maxRecordBytes?: number
+  /** Caps on decompressing a gzip or zip truth file; source.ts DEFAULT_LIMITS if omitted. */
+  readonly limits?: SourceLimits
 }
 
 export async function readTruthCsv(source: SubmissionSource, options: TruthCsvOptions = {}): Promise<Result<{ truth: Truth }>> {
   const maxRecordBytes = options.maxRecordBytes ?? 1 << 20
   try {
-    const opened = await openSource(source)
+    const opened = await openSource(source, { limits: options.limits })
     const it = opened.chunks[Symbol.asyncIterator]()
     try {
       const head = await readLongHeader(it, maxRecordBytes, 'Truth file')
