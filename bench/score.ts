@@ -60,8 +60,8 @@ interface Measure {
   maxRssMiB: number
 }
 
-function runChild(file: string, truthFile: string): Measure {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', file, truthFile], { encoding: 'utf8' })
+function runChild(file: string, truthFile: string, bench = self): Measure {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', bench, '--child', file, truthFile], { encoding: 'utf8', cwd: path.dirname(bench) })
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`)
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Measure
 }
@@ -112,6 +112,11 @@ async function main(): Promise<void> {
     }
 
     const mb = (f: string) => statSync(f).size / 1e6
+    const compare = process.env.BENCH_SCORE_COMPARE
+    if (compare) {
+      console.log(compareWith(compare, [plain, shuffled, gz], truthFile, truthCsv).join('\n'))
+      return
+    }
     if (process.env.BENCH_SCORE_ONLY === 'e2e') {
       // Quick look at the end-to-end case alone (the engine's score from one plain run).
       console.log(endToEnd(truthCsv, plain, runChild(plain, truthFile).score).join('\n'))
@@ -244,6 +249,53 @@ function endToEnd(truthCsv: string, sub: string, expected: number): string[] {
     `| arena score | ${(c.ms / 1000).toFixed(2)} | ${(Math.min(...cli.map((x) => x.ms)) / 1000).toFixed(2)} | ${peak(cli).toFixed(0)} | 400 | ${(p.ms / c.ms).toFixed(1)}× faster | ≥ 10× |`,
     `| pandas + numpy (python3 -c, both read_csv) | ${(p.ms / 1000).toFixed(2)} | ${(Math.min(...pandas.map((x) => x.ms)) / 1000).toFixed(2)} | ${peak(pandas).toFixed(0)} | | 1.0× | |`,
   )
+  return out
+}
+
+/**
+ * Before/after in one run: `BENCH_SCORE_COMPARE=/path/to/older/checkout` runs that checkout's
+ * engine (its bench/score.ts --child) and this one alternately, RUNS times per case, so both
+ * see the same load; then the end-to-end CLI of each once.
+ */
+function compareWith(other: string, files: string[], truthFile: string, truthCsv: string): string[] {
+  const otherBench = path.join(other, 'bench/score.ts')
+  const out = [
+    `Before/after, alternating runs, ${RUNS} each (before = ${other}); load average before: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
+    '',
+    '| case | before median / min (s) | after median / min (s) | before peak RSS (MiB) | after peak RSS (MiB) |',
+    '|---|---|---|---|---|',
+  ]
+  for (const file of files) {
+    const before: Measure[] = []
+    const after: Measure[] = []
+    for (let k = 0; k < RUNS; k++) {
+      before.push(runChild(file, truthFile, otherBench))
+      after.push(runChild(file, truthFile))
+    }
+    if (Math.abs(before[0].score - after[0].score) > 1e-12) throw new Error(`scores differ: ${before[0].score} vs ${after[0].score}`)
+    const fmt = (xs: Measure[]) => {
+      const ms = xs.map((x) => x.ms).sort((a, b) => a - b)
+      return `${(ms[Math.floor(ms.length / 2)] / 1000).toFixed(3)} / ${(ms[0] / 1000).toFixed(3)}`
+    }
+    const peak = (xs: Measure[]) => Math.max(...xs.map((x) => x.maxRssMiB)).toFixed(0)
+    out.push(`| ${path.basename(file)} | ${fmt(before)} | ${fmt(after)} | ${peak(before)} | ${peak(after)} |`)
+  }
+  if (existsSync('/usr/bin/time') && !process.env.BENCH_SCORE_COMPARE_NO_CLI) {
+    const cli = (root: string) => timeProcess(process.execPath, [path.join(root, 'bin/arena.js'), 'score', '--truth', truthCsv, files[0], '--json'])
+    let b: ProcessMeasure
+    try {
+      b = cli(other)
+    } catch (err) {
+      out.push('', `End to end: the CLI of ${other} failed (${(err as Error).message.split('\n')[0]}).`)
+      return out
+    }
+    const a = cli(path.resolve(path.dirname(self), '..'))
+    out.push(
+      '',
+      `End to end \`arena score --truth truth.csv sub.csv\`, one run each: before ${(b.ms / 1000).toFixed(2)} s, peak RSS ${b.maxRssMiB.toFixed(0)} MiB; after ${(a.ms / 1000).toFixed(2)} s, peak RSS ${a.maxRssMiB.toFixed(0)} MiB.`,
+    )
+  }
+  out.push('', `Load average after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`)
   return out
 }
 

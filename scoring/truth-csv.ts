@@ -217,7 +217,7 @@ class TruthMatrix {
   private stride = 0
   private imgCap = 0
   private maxE = -1
-  private values = new Float32Array(0)
+  private values: Float32Array = new Float32Array(0)
   private lines = new Uint32Array(0)
   // Consecutive rows nearly always share the image id: compare bytes before hashing.
   private readonly lastId = new Uint8Array(64)
@@ -289,10 +289,16 @@ class TruthMatrix {
       }
       return fail(scoringError('missing_rows', `Truth file is missing ${missing} row${missing === 1 ? '' : 's'}; first missing id: ${first}`))
     }
-    // Shared memory: scoring threads read the vectors in place (shared-truth.ts).
-    const vectors = new Float32Array(new SharedArrayBuffer(n * dim * 4))
-    if (this.stride === dim) vectors.set(this.values.subarray(0, n * dim))
-    else for (let i = 0; i < n; i++) vectors.set(this.values.subarray(i * this.stride, i * this.stride + dim), i * dim)
+    // The matrix is already in shared memory (scoring threads read it in place, shared-truth.ts):
+    // with the usual exact row length it becomes the vectors without a copy.
+    let vectors: Float32Array
+    if (this.stride === dim) vectors = this.values.subarray(0, n * dim)
+    else {
+      vectors = new Float32Array(new SharedArrayBuffer(n * dim * 4))
+      for (let i = 0; i < n; i++) vectors.set(this.values.subarray(i * this.stride, i * this.stride + dim), i * dim)
+    }
+    this.values = new Float32Array(0)
+    this.lines = new Uint32Array(0)
     return { ok: true, truth: buildTruth(ids, vectors, dim, { publicIds }) }
   }
 
@@ -301,7 +307,7 @@ class TruthMatrix {
     const stride = e < this.stride ? this.stride : Math.max(e + 1, count <= 64 ? 0 : this.stride * 2)
     let cap = Math.max(this.imgCap, 16)
     while (cap <= img) cap *= 2
-    const values = new Float32Array(cap * stride)
+    const values = new Float32Array(new SharedArrayBuffer(cap * stride * 4))
     const lines = new Uint32Array(cap * stride)
     const old = Math.min(this.imgCap, count)
     if (stride === this.stride) {
