@@ -3,6 +3,9 @@
  * Generates a realistic 16,000-image submission (6.1 M rows, ~167 MB) and its truth in a temp
  * dir, then scores plain / shuffled / gzip copies, each in its own child process so that
  * `maxRSS` is that case's peak alone. Prints a markdown table with the targets.
+ * End to end: the real CLI (`node bin/arena.js score --truth truth.csv sub.csv`, truth as the
+ * long CSV `arena embed` writes) against pandas + numpy reading the same two files, both timed
+ * as whole processes, peak RSS from /usr/bin/time.
  */
 import { spawnSync } from 'node:child_process'
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -16,6 +19,7 @@ import { buildTruth } from '../scoring/truth.ts'
 import { readTruthFile, writeTruthFile } from '../scoring/truth-file.ts'
 import { scoreSubmissionFile } from '../scoring/score.ts'
 import { seededRandom } from '../scoring/random.ts'
+import { longRows } from '../scoring/embed/format.ts'
 
 const IMAGES = 16_000
 const DIM = 384
@@ -56,8 +60,8 @@ interface Measure {
   maxRssMiB: number
 }
 
-function runChild(file: string, truthFile: string): Measure {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', file, truthFile], { encoding: 'utf8' })
+function runChild(file: string, truthFile: string, bench = self): Measure {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', bench, '--child', file, truthFile], { encoding: 'utf8', cwd: path.dirname(bench) })
   if (r.status !== 0) throw new Error(`child failed: ${r.stderr}`)
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Measure
 }
@@ -90,6 +94,8 @@ async function main(): Promise<void> {
     const plain = path.join(dir, 'sub.csv')
     const shuffled = path.join(dir, 'shuffled.csv')
     const gz = path.join(dir, 'sub.csv.gz')
+    const truthCsv = path.join(dir, 'truth.csv')
+    if (!keep || !existsSync(truthCsv)) await writeTruthCsv(truthCsv, ids, vectors)
     if (!keep || !existsSync(gz)) {
       mkdirSync(dir, { recursive: true })
       await writeTruthFile(truthFile, buildTruth(ids, vectors, DIM))
@@ -106,6 +112,16 @@ async function main(): Promise<void> {
     }
 
     const mb = (f: string) => statSync(f).size / 1e6
+    const compare = process.env.BENCH_SCORE_COMPARE
+    if (compare) {
+      console.log(compareWith(compare, [plain, shuffled, gz], truthFile, truthCsv).join('\n'))
+      return
+    }
+    if (process.env.BENCH_SCORE_ONLY === 'e2e') {
+      // Quick look at the end-to-end case alone (the engine's score from one plain run).
+      console.log(endToEnd(truthCsv, plain, runChild(plain, truthFile).score).join('\n'))
+      return
+    }
     const cases = [
       { name: 'plain CSV', file: plain, target: 500 },
       { name: 'shuffled rows', file: shuffled, target: 1500 },
@@ -130,14 +146,171 @@ async function main(): Promise<void> {
         `| ${c.name} | ${(m.ms / 1000).toFixed(3)} | ${(runs[0].ms / 1000).toFixed(3)} | ${(c.target / 1000).toFixed(1)} | ${(m.ms / c.target).toFixed(2)} | ${(mb(plain) / (m.ms / 1000)).toFixed(0)} | ${peak.toFixed(0)} | 300 | ${m.score.toFixed(6)} |`,
       )
     }
-    lines.push('', pandasLine(plain, dir, ids, vectors, plainMs), '', `Load average after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`)
+    lines.push('', pandasLine(plain, dir, ids, vectors, plainMs))
+    lines.push('', ...endToEnd(truthCsv, plain, reference as number))
+    lines.push('', `Load average after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`)
     console.log(lines.join('\n'))
   } finally {
     if (!keep) rmSync(dir, { recursive: true, force: true })
   }
 }
 
+async function writeTruthCsv(file: string, ids: string[], vectors: Float32Array): Promise<void> {
+  const out = createWriteStream(file)
+  let buf = 'imgId_eId,val\n'
+  for (let i = 0; i < ids.length; i++) {
+    buf += longRows(ids[i], vectors, i, DIM)
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await once(out, 'drain')
+      buf = ''
+    }
+  }
+  out.end(buf)
+  await once(out, 'finish')
+}
+
+interface ProcessMeasure {
+  ms: number
+  maxRssMiB: number
+  stdout: string
+}
+
+/** Wall time of a whole process (start-up included) and its peak RSS (threads included). */
+function timeProcess(cmd: string, args: string[]): ProcessMeasure {
+  const t0 = performance.now()
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8', cwd: path.resolve(path.dirname(self), '..') })
+  const ms = performance.now() - t0
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`)
+  const kb = Number(r.stderr.trim().split('\n').pop())
+  return { ms, maxRssMiB: kb / 1024, stdout: r.stdout }
+}
+
+/** What a Python user would write for truth CSV + submission CSV: both read_csv, pivot, cosine. */
+const PANDAS_TWO_FILES = `
+import sys, numpy as np, pandas as pd
+def read(path, ids=None):
+    df = pd.read_csv(path, dtype={"imgId_eId": str, "val": np.float64})
+    parts = df["imgId_eId"].str.rsplit("_", n=1, expand=True)
+    if ids is None:
+        ids = pd.Index(pd.unique(parts[0]))
+    img = ids.get_indexer(parts[0])
+    eid = parts[1].astype(np.int64).to_numpy()
+    dim = int(eid.max()) + 1
+    assert (img >= 0).all()
+    slot = img * dim + eid
+    assert len(np.unique(slot)) == len(slot) == len(ids) * dim
+    m = np.zeros(len(ids) * dim)
+    m[slot] = df["val"].to_numpy()
+    return ids, m.reshape(len(ids), dim)
+ids, truth = read(sys.argv[1])
+_, pred = read(sys.argv[2], ids)
+m = np.abs(pred).max(axis=1, keepdims=True)
+q = pred / np.where(m > 0, m, 1)
+cos = (q * truth).sum(1) / (np.linalg.norm(q, axis=1) * np.linalg.norm(truth, axis=1))
+print(cos.mean())
+`
+
+/**
+ * The README's offline command, end to end, against pandas on the same two files, interleaved
+ * (CLI, pandas, CLI, …) so both see the same load.
+ */
+function endToEnd(truthCsv: string, sub: string, expected: number): string[] {
+  if (!existsSync('/usr/bin/time')) return ['End-to-end CLI case skipped: no /usr/bin/time.']
+  const py = venvPython()
+  const runs = Number(process.env.BENCH_SCORE_E2E_RUNS ?? 3)
+  const cli: ProcessMeasure[] = []
+  const pandas: ProcessMeasure[] = []
+  for (let k = 0; k < runs; k++) {
+    const m = timeProcess(process.execPath, ['bin/arena.js', 'score', '--truth', truthCsv, sub, '--json'])
+    const score = (JSON.parse(m.stdout) as { score: number }).score
+    if (Math.abs(score - expected) > 1e-6) throw new Error(`CLI scored ${score}, engine ${expected}`)
+    cli.push(m)
+    if (typeof py === 'string') {
+      const p = timeProcess(py, ['-c', PANDAS_TWO_FILES, truthCsv, sub])
+      if (Math.abs(Number(p.stdout.trim()) - expected) > 1e-6) throw new Error(`pandas scored ${p.stdout.trim()}, engine ${expected}`)
+      pandas.push(p)
+    }
+  }
+  const med = (xs: ProcessMeasure[]) => [...xs].sort((a, b) => a.ms - b.ms)[Math.floor(xs.length / 2)]
+  const peak = (xs: ProcessMeasure[]) => Math.max(...xs.map((x) => x.maxRssMiB))
+  const c = med(cli)
+  const out = [
+    `End to end, \`arena score --truth truth.csv sub.csv --json\` (truth ${(statSync(truthCsv).size / 1e6).toFixed(1)} MB long CSV + the plain submission), whole process, median of ${runs}:`,
+    '',
+    '| command | wall median (s) | wall min (s) | peak RSS (MiB) | RSS target | vs pandas (median) | target |',
+    '|---|---|---|---|---|---|---|',
+  ]
+  if (typeof py !== 'string') {
+    out.push(`| arena score | ${(c.ms / 1000).toFixed(2)} | ${(Math.min(...cli.map((x) => x.ms)) / 1000).toFixed(2)} | ${peak(cli).toFixed(0)} | 400 | - | ≥ 10× |`, '', py.skipped)
+    return out
+  }
+  const p = med(pandas)
+  out.push(
+    `| arena score | ${(c.ms / 1000).toFixed(2)} | ${(Math.min(...cli.map((x) => x.ms)) / 1000).toFixed(2)} | ${peak(cli).toFixed(0)} | 400 | ${(p.ms / c.ms).toFixed(1)}× faster | ≥ 10× |`,
+    `| pandas + numpy (python3 -c, both read_csv) | ${(p.ms / 1000).toFixed(2)} | ${(Math.min(...pandas.map((x) => x.ms)) / 1000).toFixed(2)} | ${peak(pandas).toFixed(0)} | | 1.0× | |`,
+  )
+  return out
+}
+
+/**
+ * Before/after in one run: `BENCH_SCORE_COMPARE=/path/to/older/checkout` runs that checkout's
+ * engine (its bench/score.ts --child) and this one alternately, RUNS times per case, so both
+ * see the same load; then the end-to-end CLI of each once.
+ */
+function compareWith(other: string, files: string[], truthFile: string, truthCsv: string): string[] {
+  const otherBench = path.join(other, 'bench/score.ts')
+  const out = [
+    `Before/after, alternating runs, ${RUNS} each (before = ${other}); load average before: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
+    '',
+    '| case | before median / min (s) | after median / min (s) | before peak RSS (MiB) | after peak RSS (MiB) |',
+    '|---|---|---|---|---|',
+  ]
+  for (const file of files) {
+    const before: Measure[] = []
+    const after: Measure[] = []
+    for (let k = 0; k < RUNS; k++) {
+      before.push(runChild(file, truthFile, otherBench))
+      after.push(runChild(file, truthFile))
+    }
+    if (Math.abs(before[0].score - after[0].score) > 1e-12) throw new Error(`scores differ: ${before[0].score} vs ${after[0].score}`)
+    const fmt = (xs: Measure[]) => {
+      const ms = xs.map((x) => x.ms).sort((a, b) => a - b)
+      return `${(ms[Math.floor(ms.length / 2)] / 1000).toFixed(3)} / ${(ms[0] / 1000).toFixed(3)}`
+    }
+    const peak = (xs: Measure[]) => Math.max(...xs.map((x) => x.maxRssMiB)).toFixed(0)
+    out.push(`| ${path.basename(file)} | ${fmt(before)} | ${fmt(after)} | ${peak(before)} | ${peak(after)} |`)
+  }
+  if (existsSync('/usr/bin/time') && !process.env.BENCH_SCORE_COMPARE_NO_CLI) {
+    const cli = (root: string) => timeProcess(process.execPath, [path.join(root, 'bin/arena.js'), 'score', '--truth', truthCsv, files[0], '--json'])
+    let b: ProcessMeasure
+    try {
+      b = cli(other)
+    } catch (err) {
+      out.push('', `End to end: the CLI of ${other} failed (${(err as Error).message.split('\n')[0]}).`)
+      return out
+    }
+    const a = cli(path.resolve(path.dirname(self), '..'))
+    out.push(
+      '',
+      `End to end \`arena score --truth truth.csv sub.csv\`, one run each: before ${(b.ms / 1000).toFixed(2)} s, peak RSS ${b.maxRssMiB.toFixed(0)} MiB; after ${(a.ms / 1000).toFixed(2)} s, peak RSS ${a.maxRssMiB.toFixed(0)} MiB.`,
+    )
+  }
+  out.push('', `Load average after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`)
+  return out
+}
+
 const PANDAS = 'pandas==2.2.3'
+
+/** The project's .venv python with pandas + numpy (installed there once), or why not. */
+function venvPython(): string | { skipped: string } {
+  const py = path.resolve(path.dirname(self), '../.venv/bin/python')
+  if (!existsSync(py)) return { skipped: 'pandas comparison skipped: no .venv/bin/python.' }
+  if (spawnSync(py, ['-c', 'import pandas, numpy']).status !== 0) {
+    const pip = spawnSync(py, ['-m', 'pip', 'install', '--quiet', PANDAS], { encoding: 'utf8' })
+    if (pip.status !== 0) return { skipped: `pandas comparison skipped: pip install ${PANDAS} failed (${pip.stderr.trim().split('\n').pop()}).` }
+  }
+  return py
+}
 
 /** What a Python user would write: pd.read_csv, then pivot to a matrix and score with numpy. */
 const PANDAS_SCRIPT = `
@@ -167,12 +340,8 @@ print(time.perf_counter() - t0, cos.mean())
  * pinned pandas there once if it is missing. Returns a line for the report.
  */
 function pandasLine(plain: string, dir: string, ids: string[], vectors: Float32Array, oursMs: number): string {
-  const py = path.resolve(path.dirname(self), '../.venv/bin/python')
-  if (!existsSync(py)) return 'pandas comparison skipped: no .venv/bin/python.'
-  if (spawnSync(py, ['-c', 'import pandas, numpy']).status !== 0) {
-    const pip = spawnSync(py, ['-m', 'pip', 'install', '--quiet', PANDAS], { encoding: 'utf8' })
-    if (pip.status !== 0) return `pandas comparison skipped: pip install ${PANDAS} failed (${pip.stderr.trim().split('\n').pop()}).`
-  }
+  const py = venvPython()
+  if (typeof py !== 'string') return py.skipped
   const idsFile = path.join(dir, 'ids.txt')
   const vecFile = path.join(dir, 'vectors.f32')
   writeFileSync(idsFile, ids.join('\n'))

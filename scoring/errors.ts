@@ -25,6 +25,9 @@ export type ScoringErrorCode =
   | 'bad_gzip'
   | 'bad_zip'
   | 'embedding_failed'
+  | 'not_csv'
+  | 'unknown_format'
+  | 'archive_too_large'
 
 export interface ScoringError {
   readonly code: ScoringErrorCode

@@ -64,3 +64,70 @@ export function hashBytes(b: Uint8Array, start: number, end: number): number {
   for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193)
   return h >>> 0
 }
+
+/**
+ * Growable id table for readers that learn the ids as they go (truth CSVs: ids in order of
+ * first appearance). Same hashing and byte comparison as IdIndex; no string per row.
+ */
+export class IdTable {
+  private keys = new Uint8Array(1 << 16)
+  private keyLen = 0
+  private offsets = new Int32Array(1025)
+  private table = new Int32Array(2048).fill(-1)
+  private mask = 2047
+  /** Number of distinct ids so far; new ids get this index. */
+  count = 0
+
+  /** Index of the id spelled by `b[start, end)` (hash = hashBytes of it), adding it if new. */
+  lookupOrAdd(b: Uint8Array, start: number, end: number, hash: number): number {
+    const len = end - start
+    let h = hash & this.mask
+    for (;;) {
+      const idx = this.table[h]
+      if (idx === -1) break
+      const ks = this.offsets[idx]
+      if (this.offsets[idx + 1] - ks === len) {
+        let j = 0
+        while (j < len && this.keys[ks + j] === b[start + j]) j++
+        if (j === len) return idx
+      }
+      h = (h + 1) & this.mask
+    }
+    const idx = this.count++
+    if (this.keyLen + len > this.keys.length) this.keys = grow(this.keys, this.keyLen + len)
+    if (idx + 2 > this.offsets.length) this.offsets = grow(this.offsets, idx + 2)
+    this.keys.set(b.subarray(start, end), this.keyLen)
+    this.offsets[idx] = this.keyLen
+    this.keyLen += len
+    this.offsets[idx + 1] = this.keyLen
+    this.table[h] = idx
+    // Load factor ≤ 1/2 keeps probe runs short.
+    if (this.count * 2 > this.table.length) this.rehash()
+    return idx
+  }
+
+  /** The ids as strings, in index order. */
+  ids(): string[] {
+    const dec = new TextDecoder()
+    return Array.from({ length: this.count }, (_, i) => dec.decode(this.keys.subarray(this.offsets[i], this.offsets[i + 1])))
+  }
+
+  private rehash(): void {
+    const size = this.table.length * 2
+    this.table = new Int32Array(size).fill(-1)
+    this.mask = size - 1
+    for (let i = 0; i < this.count; i++) {
+      let h = hashBytes(this.keys, this.offsets[i], this.offsets[i + 1]) & this.mask
+      while (this.table[h] !== -1) h = (h + 1) & this.mask
+      this.table[h] = i
+    }
+  }
+}
+
+function grow<T extends Uint8Array | Int32Array>(a: T, need: number): T {
+  let size = a.length * 2
+  while (size < need) size *= 2
+  const b = new (a.constructor as new (n: number) => T)(size)
+  b.set(a)
+  return b
+}

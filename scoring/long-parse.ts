@@ -17,9 +17,9 @@
  * and the earliest error of any kind wins.
  */
 import { mergeAccumulators } from './accumulators.ts'
-import { CsvTokenizer } from './csv-records.ts'
+import { CsvTokenizer, type CsvRecord } from './csv-records.ts'
 import { fail, scoringError, type Result, type ScoringError } from './errors.ts'
-import { matchHeader, recordFields, stripBom } from './header.ts'
+import { readLongHeader } from './long-header.ts'
 import { LOCAL_SPAN, MAX_SEGMENTS, ROW_DUP, ROW_FIELDS, ROW_OK, RowStore, describeRowError, encodePos, type LocalRowError } from './long-rows.ts'
 import { SegmentRunner } from './segment-runner.ts'
 import { firstClear, mergeBitmaps, newBitmap } from './slot-claims.ts'
@@ -47,203 +47,212 @@ export interface LongParsed {
 const PIECE = 1 << 20
 const DEFAULT_SEGMENT = 2 << 20
 
+/**
+ * Three phases: the header (long-header.ts), the body (`LongBody`: cut into segments for the
+ * workers, or through the tokenizer after a quote), then the verdict (`verdict`: the first
+ * error in file order, else missing rows, else the merged accumulators).
+ */
 export async function parseLongSubmission(
   chunks: AsyncIterable<Uint8Array>,
   truth: Pick<Truth, 'ids' | 'dim' | 'vectors'>,
   options: LongParseOptions,
 ): Promise<Result<LongParsed>> {
   const maxRecordBytes = options.maxRecordBytes ?? 1 << 20
-  // ≤ 2 MiB (+ one 1 MiB piece) keeps a segment's line count below 2^22 (see encodePos).
-  const segmentBytes = Math.max(1, Math.min(options.segmentBytes ?? DEFAULT_SEGMENT, DEFAULT_SEGMENT))
   const it = chunks[Symbol.asyncIterator]()
-
-  // ---- header
-  let header: string[] | undefined
-  let headerLine = 0
-  const headTok = new CsvTokenizer(
-    (r) => {
-      header = recordFields(r)
-      headerLine = r.line
-      return false
-    },
-    1,
-    maxRecordBytes,
-  )
-  let rest: Uint8Array | undefined
-  let first = true
-  let ended = false
-  while (header === undefined) {
-    const r = await it.next()
-    if (r.done) {
-      ended = true
-      headTok.finish()
-      break
+  const head = await readLongHeader(it, maxRecordBytes, 'Submission')
+  if (!head.ok) return head
+  const body = new LongBody(truth, head.idColumn, maxRecordBytes, options)
+  try {
+    if (options.awaitWorkers) await body.runner.whenReady()
+    if (head.rest && head.rest.length > 0) await body.consume(head.rest)
+    while (!head.ended && !body.stop) {
+      const r = await it.next()
+      if (r.done) break
+      await body.consume(r.value)
     }
-    const chunk = first ? stripBom(r.value) : r.value
-    first = false
-    const off = headTok.feed(chunk)
-    if (headTok.error) return fail(headTok.error)
-    if (off >= 0) rest = chunk.subarray(off)
+    await body.finishInput()
+  } finally {
+    await body.runner.close()
+    if (body.stop) await it.return?.()
   }
-  if (headTok.error) return fail(headTok.error)
-  if (header === undefined) return fail(scoringError('empty_file', 'Submission is empty'))
-  const matched = matchHeader(header, ['imgId_eId', 'val'], headerLine)
-  if (!matched.ok) return fail(matched.error)
-  const idColumn = matched.columns[0] + 1
-  const bodyStartLine = headTok.line
+  return verdict(body, truth, head.bodyStartLine, head.idColumn)
+}
 
-  // ---- body
-  const n = truth.ids.length * truth.dim
-  const threads = Math.max(0, Math.floor(options.threads))
-  const store = new RowStore({ ids: truth.ids, dim: truth.dim, truth: truth.vectors })
-  const shared = threads > 0 ? sharedVectors(truth.vectors) : undefined
-  const runner = new SegmentRunner(
-    store,
-    idColumn,
-    maxRecordBytes,
-    shared
-      ? { ids: truth.ids, dim: truth.dim, idColumn, maxRecordBytes, truth: shared.buffer as SharedArrayBuffer, truthOffset: shared.byteOffset }
-      : undefined,
-    threads,
-  )
+/**
+ * The body phase: quote-free input is cut at line ends into segments for the SegmentRunner
+ * (workers, or inline until they are up); from the first piece holding a `"` on, the rest
+ * goes through the quote-aware tokenizer on this thread as numbered pseudo-segments, so
+ * positions (encodePos) stay comparable across both paths.
+ */
+class LongBody {
+  readonly store: RowStore
+  readonly runner: SegmentRunner
+  /** Row errors found on this thread (slow path) or reported by segments. */
+  readonly localErrors: LocalRowError[] = []
+  /** Line counts and line logs of the slow path's pseudo-segments, by segment index. */
+  readonly slowLines = new Map<number, number>()
+  readonly slowLogs = new Map<number, Uint32Array>()
+  slowDup = false
+  /** Segments numbered so far (fast and slow). */
+  seg = 0
+  tooLarge = false
+  /** Set once nothing later in the input can change the result. */
+  stop = false
+  crossDup = false
+  slow: CsvTokenizer | undefined
+  rowsBeforeSlow = 0
+  private slowSeg = 0
+  private slowBase = 0
+  private cur: Uint8Array
+  private curLen = 0
+  private readonly segmentBytes: number
 
-  if (options.awaitWorkers) await runner.whenReady()
-  const localErrors: LocalRowError[] = []
-  /** Line counts of the pseudo-segments of the slow path, by segment index. */
-  const slowLines = new Map<number, number>()
-  /** Line logs of the slow path's pseudo-segments, by segment index. */
-  const slowLogs = new Map<number, Uint32Array>()
-  let slowDup = false
-  let seg = 0
-  let tooLarge = false
-  let stop = false
-  let crossDup = false
+  constructor(
+    private readonly truth: Pick<Truth, 'ids' | 'dim' | 'vectors'>,
+    private readonly idColumn: number,
+    private readonly maxRecordBytes: number,
+    options: LongParseOptions,
+  ) {
+    // ≤ 2 MiB (+ one 1 MiB piece) keeps a segment's line count below 2^22 (see encodePos).
+    this.segmentBytes = Math.max(1, Math.min(options.segmentBytes ?? DEFAULT_SEGMENT, DEFAULT_SEGMENT))
+    const threads = Math.max(0, Math.floor(options.threads))
+    this.store = new RowStore({ ids: truth.ids, dim: truth.dim, truth: truth.vectors })
+    const shared = threads > 0 ? sharedVectors(truth.vectors) : undefined
+    this.runner = new SegmentRunner(
+      this.store,
+      idColumn,
+      maxRecordBytes,
+      shared
+        ? { ids: truth.ids, dim: truth.dim, idColumn, maxRecordBytes, truth: shared.buffer as SharedArrayBuffer, truthOffset: shared.byteOffset }
+        : undefined,
+      threads,
+    )
+    this.cur = new Uint8Array(this.segmentBytes + PIECE)
+  }
 
-  let cur: Uint8Array = new Uint8Array(segmentBytes + PIECE)
-  let curLen = 0
-  const dispatch = async (buf: Uint8Array) => {
-    if (seg >= MAX_SEGMENTS) {
-      tooLarge = true
-      stop = true
+  /** Takes one input chunk, in pieces of ≤ 1 MiB. */
+  async consume(chunk: Uint8Array): Promise<void> {
+    for (let off = 0; off < chunk.length && !this.stop; off += PIECE) {
+      const piece = chunk.subarray(off, Math.min(chunk.length, off + PIECE))
+      if (!this.slow && piece.indexOf(34) >= 0) this.startSlow()
+      if (this.slow) {
+        if (!this.stop) this.slowFeed(piece)
+        continue
+      }
+      if (this.curLen + piece.length > this.cur.length) {
+        const bigger = new Uint8Array(this.cur.length * 2 + piece.length)
+        bigger.set(this.cur.subarray(0, this.curLen))
+        this.cur = bigger
+      }
+      this.cur.set(piece, this.curLen)
+      this.curLen += piece.length
+      if (this.curLen >= this.segmentBytes) await this.flushFast()
+    }
+  }
+
+  /** End of input: flushes the last segment or record, waits for the workers, merges totals. */
+  async finishInput(): Promise<void> {
+    if (!this.stop) {
+      if (this.slow) {
+        const tok: CsvTokenizer = this.slow
+        if (!tok.finish() && tok.error) this.localErrors.push(tokError(tok.error, this.slowSeg, this.slowBase))
+      } else if (this.curLen > 0) await this.dispatch(this.cur.subarray(0, this.curLen))
+    }
+    await this.runner.drain()
+    if (this.slow) this.slowLogs.set(this.slowSeg, this.store.log.take())
+    // Totals are only needed when no error was seen so far (otherwise the logs decide).
+    if (!this.stop && !this.slowDup && this.localErrors.length === 0 && !this.runner.outcomes.some((o) => o.error || o.dup)) {
+      for (const t of await this.runner.finish()) {
+        if (mergeBitmaps(this.store.seen, t.seen)) this.crossDup = true
+        mergeAccumulators(this.store.acc, t.acc)
+      }
+    }
+  }
+
+  private async dispatch(buf: Uint8Array): Promise<void> {
+    if (this.seg >= MAX_SEGMENTS) {
+      this.tooLarge = true
+      this.stop = true
       return
     }
-    await runner.submit(seg++, buf)
-    if (runner.stopped) stop = true
+    await this.runner.submit(this.seg++, buf)
+    if (this.runner.stopped) this.stop = true
   }
-  const flushFast = async () => {
-    const nl = curLen === 0 ? -1 : cur.lastIndexOf(10, curLen - 1)
+
+  /** Sends everything up to the last line end as one segment; keeps the partial line. */
+  private async flushFast(): Promise<void> {
+    const nl = this.curLen === 0 ? -1 : this.cur.lastIndexOf(10, this.curLen - 1)
     if (nl < 0) {
-      if (curLen > maxRecordBytes) {
+      if (this.curLen > this.maxRecordBytes) {
         // One line already longer than allowed: the segment reports it; nothing after matters.
-        await dispatch(cur.subarray(0, curLen))
-        stop = true
+        await this.dispatch(this.cur.subarray(0, this.curLen))
+        this.stop = true
       }
       return
     }
-    const next = runner.allocate(Math.max(segmentBytes + PIECE, curLen - nl - 1 + PIECE))
-    next.set(cur.subarray(nl + 1, curLen))
-    const full = cur.subarray(0, nl + 1)
-    cur = next
-    curLen = curLen - nl - 1
-    await dispatch(full)
+    const next = this.runner.allocate(Math.max(this.segmentBytes + PIECE, this.curLen - nl - 1 + PIECE))
+    next.set(this.cur.subarray(nl + 1, this.curLen))
+    const full = this.cur.subarray(0, nl + 1)
+    this.cur = next
+    this.curLen = this.curLen - nl - 1
+    await this.dispatch(full)
   }
 
-  // Slow path state (created on the first quote).
-  let slow: CsvTokenizer | undefined
-  let slowSeg = 0
-  let slowBase = 0
-  const onSlowRecord = (r: { line: number; buf: Uint8Array; starts: readonly number[]; ends: readonly number[] }) => {
-    if (r.line - slowBase >= LOCAL_SPAN / 2) {
-      slowLines.set(slowSeg, r.line - slowBase)
-      slowLogs.set(slowSeg, store.log.take())
-      if (seg >= MAX_SEGMENTS) {
-        tooLarge = true
+  private startSlow(): void {
+    this.slowSeg = this.seg++
+    this.slow = new CsvTokenizer((r) => this.onSlowRecord(r), 0, this.maxRecordBytes)
+    this.store.log.begin()
+    this.rowsBeforeSlow = this.store.rows
+    this.slowFeed(this.cur.subarray(0, this.curLen))
+    this.curLen = 0
+  }
+
+  private slowFeed(piece: Uint8Array): void {
+    const tok = this.slow as CsvTokenizer
+    if (tok.feed(piece) >= 0) {
+      this.stop = true
+      if (tok.error) this.localErrors.push(tokError(tok.error, this.slowSeg, this.slowBase))
+    }
+  }
+
+  private onSlowRecord(r: CsvRecord): boolean {
+    if (r.line - this.slowBase >= LOCAL_SPAN / 2) {
+      this.slowLines.set(this.slowSeg, r.line - this.slowBase)
+      this.slowLogs.set(this.slowSeg, this.store.log.take())
+      if (this.seg >= MAX_SEGMENTS) {
+        this.tooLarge = true
         return false
       }
-      slowSeg = seg++
-      slowBase = r.line
-      store.log.begin()
+      this.slowSeg = this.seg++
+      this.slowBase = r.line
+      this.store.log.begin()
     }
-    const pos = encodePos(slowSeg, r.line - slowBase)
+    const pos = encodePos(this.slowSeg, r.line - this.slowBase)
     const nf = r.starts.length
     const [idS, idE, vS, vE] =
       nf < 2
         ? [r.starts[0], r.ends[0], r.ends[0], r.ends[0]]
-        : idColumn === 1
+        : this.idColumn === 1
           ? [r.starts[0], r.ends[0], r.starts[1], r.ends[1]]
           : [r.starts[1], r.ends[1], r.starts[0], r.ends[0]]
-    const outcome = nf !== 2 ? ROW_FIELDS : store.store(r.buf, idS, idE, vS, vE, r.line - slowBase)
+    const outcome = nf !== 2 ? ROW_FIELDS : this.store.store(r.buf, idS, idE, vS, vE, r.line - this.slowBase)
     if (outcome === ROW_OK) return true
-    if (outcome === ROW_DUP) slowDup = true
-    else localErrors.push({ pos, ...describeRowError(outcome, r.buf, idS, idE, vS, vE, truth.dim, idColumn, nf) })
+    if (outcome === ROW_DUP) this.slowDup = true
+    else this.localErrors.push({ pos, ...describeRowError(outcome, r.buf, idS, idE, vS, vE, this.truth.dim, this.idColumn, nf) })
     return false
   }
-  const slowFeed = (piece: Uint8Array) => {
-    const tok = slow as CsvTokenizer
-    if (tok.feed(piece) >= 0) {
-      stop = true
-      if (tok.error) localErrors.push(tokError(tok.error, slowSeg, slowBase))
-    }
-  }
-  const rowsBeforeSlow = { value: 0 }
+}
 
-  const consume = async (chunk: Uint8Array) => {
-    for (let off = 0; off < chunk.length && !stop; off += PIECE) {
-      const piece = chunk.subarray(off, Math.min(chunk.length, off + PIECE))
-      if (!slow && piece.indexOf(34) >= 0) {
-        slowSeg = seg++
-        slow = new CsvTokenizer(onSlowRecord, 0, maxRecordBytes)
-        store.log.begin()
-        rowsBeforeSlow.value = store.rows
-        slowFeed(cur.subarray(0, curLen))
-        curLen = 0
-      }
-      if (slow) {
-        if (!stop) slowFeed(piece)
-        continue
-      }
-      if (curLen + piece.length > cur.length) {
-        const bigger = new Uint8Array(cur.length * 2 + piece.length)
-        bigger.set(cur.subarray(0, curLen))
-        cur = bigger
-      }
-      cur.set(piece, curLen)
-      curLen += piece.length
-      if (curLen >= segmentBytes) await flushFast()
-    }
-  }
-
-  try {
-    if (rest && rest.length > 0) await consume(rest)
-    while (!ended && !stop) {
-      const r = await it.next()
-      if (r.done) break
-      await consume(r.value)
-    }
-    if (!stop) {
-      if (slow) {
-        const tok: CsvTokenizer = slow
-        if (!tok.finish() && tok.error) localErrors.push(tokError(tok.error, slowSeg, slowBase))
-      } else if (curLen > 0) await dispatch(cur.subarray(0, curLen))
-    }
-    await runner.drain()
-    if (slow) slowLogs.set(slowSeg, store.log.take())
-    // Totals are only needed when no error was seen so far (otherwise the logs decide).
-    if (!stop && !slowDup && localErrors.length === 0 && !runner.outcomes.some((o) => o.error || o.dup)) {
-      for (const t of await runner.finish()) {
-        if (mergeBitmaps(store.seen, t.seen)) crossDup = true
-        mergeAccumulators(store.acc, t.acc)
-      }
-    }
-  } finally {
-    await runner.close()
-    if (stop) await it.return?.()
-  }
-
-  // ---- resolve the first error in file order
-  const outcomes = runner.outcomes
+/**
+ * The verdict phase: the first error in file order (row errors, repeats found by replaying
+ * the line logs), else a too-large or incomplete file, else the merged accumulators.
+ */
+function verdict(body: LongBody, truth: Pick<Truth, 'ids' | 'dim'>, bodyStartLine: number, idColumn: number): Result<LongParsed> {
+  const n = truth.ids.length * truth.dim
+  const outcomes = body.runner.outcomes
+  const localErrors = [...body.localErrors]
   for (const o of outcomes) if (o.error) localErrors.push(o.error)
-  const lines = new Map<number, number>(slowLines)
+  const lines = new Map<number, number>(body.slowLines)
   for (const o of outcomes) lines.set(o.seg, o.lines)
   const lineOfPos = (pos: number): number => {
     const s = Math.floor(pos / LOCAL_SPAN)
@@ -262,10 +271,10 @@ export async function parseLongSubmission(
   }
   // Replaying the logs is needed whenever some error exists: a repeat across threads may
   // come before it in the file even though no thread saw it.
-  const anyError = crossDup || slowDup || localErrors.length > 0 || outcomes.some((o) => o.dup)
-  const logs = new Map<number, Uint32Array>(slowLogs)
+  const anyError = body.crossDup || body.slowDup || localErrors.length > 0 || outcomes.some((o) => o.dup)
+  const logs = new Map<number, Uint32Array>(body.slowLogs)
   for (const o of outcomes) logs.set(o.seg, o.log)
-  const dup = anyError ? firstDuplicate(logs, seg, n) : undefined
+  const dup = anyError ? firstDuplicate(logs, body.seg, n) : undefined
   if (dup && (!best || dup.second < best.pos)) {
     const id = `${truth.ids[Math.floor(dup.slot / truth.dim)]}_${dup.slot % truth.dim}`
     best = {
@@ -274,17 +283,17 @@ export async function parseLongSubmission(
     }
   }
   if (best) return fail(best.make())
-  if (tooLarge) return fail(scoringError('too_large', 'Submission is too large (more than 2 GiB of CSV)'))
+  if (body.tooLarge) return fail(scoringError('too_large', 'Submission is too large (more than 2 GiB of CSV)'))
 
-  const rows = outcomes.reduce((sum, o) => sum + o.rows, 0) + (slow ? store.rows - rowsBeforeSlow.value : 0)
+  const rows = outcomes.reduce((sum, o) => sum + o.rows, 0) + (body.slow ? body.store.rows - body.rowsBeforeSlow : 0)
   if (rows === 0) return fail(scoringError('header_only', 'Submission has a header but no data rows'))
   if (rows < n) {
-    const slot = firstClear(store.seen, n)
+    const slot = firstClear(body.store.seen, n)
     const id = `${truth.ids[Math.floor(slot / truth.dim)]}_${slot % truth.dim}`
     const missing = n - rows
     return fail(scoringError('missing_rows', `Submission is missing ${missing} row${missing === 1 ? '' : 's'}; first missing id: ${id}`))
   }
-  return { ok: true, acc: store.acc, rows }
+  return { ok: true, acc: body.store.acc, rows }
 }
 
 function tokError(error: ScoringError, slowSeg: number, slowBase: number): LocalRowError {

@@ -8,7 +8,7 @@ import { ScoringAbort, fail, quoteText, scoringError, type Result } from './erro
 import { matchHeader } from './header.ts'
 import { textRecords } from './records.ts'
 import type { ScoreResult } from './score.ts'
-import { openSource, type SubmissionSource } from './source.ts'
+import { openSource, type SourceLimits, type SubmissionSource } from './source.ts'
 import type { Truth } from './truth.ts'
 
 export interface PromptTable {
@@ -20,6 +20,8 @@ export interface PromptTable {
 export interface PromptScoreOptions {
   readonly onProgress?: (fraction: number) => void
   readonly sizeHint?: number
+  /** Caps on decompressing gzip and zip uploads (zip bombs); source.ts DEFAULT_LIMITS if omitted. */
+  readonly limits?: SourceLimits
 }
 
 /**

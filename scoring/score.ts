@@ -4,7 +4,7 @@ import { scoresFromAccumulators } from './accumulators.ts'
 import type { Scores } from './cosine.ts'
 import { ScoringAbort, fail, type Result } from './errors.ts'
 import { parseLongSubmission } from './long-parse.ts'
-import { openSource, type SubmissionSource } from './source.ts'
+import { openSource, type SourceLimits, type SubmissionSource } from './source.ts'
 import type { Truth } from './truth.ts'
 
 export interface ScoreOptions {
@@ -14,6 +14,8 @@ export interface ScoreOptions {
   readonly sizeHint?: number
   /** Parse threads: 'auto' (default) uses up to 2 workers for inputs ≥ 8 MiB, else 0. */
   readonly threads?: number | 'auto'
+  /** Caps on decompressing gzip and zip uploads (zip bombs); source.ts DEFAULT_LIMITS if omitted. */
+  readonly limits?: SourceLimits
   /** Internal/testing: segment size for the parallel parser. */
   readonly segmentBytes?: number
   /** Internal/testing: start parsing only once the workers are up. */
@@ -38,7 +40,7 @@ export async function scoreSubmission(
   options: ScoreOptions = {},
 ): Promise<ScoreResult> {
   try {
-    const opened = await openSource(source, { sizeHint: options.sizeHint, onProgress: options.onProgress })
+    const opened = await openSource(source, { sizeHint: options.sizeHint, onProgress: options.onProgress, limits: options.limits })
     const threads =
       options.threads === undefined || options.threads === 'auto'
         ? (opened.rawSize ?? 0) >= AUTO_THREAD_BYTES

@@ -2,12 +2,12 @@ import { readFile, stat } from 'node:fs/promises'
 import { UsageError, type Command } from '../command.ts'
 import {
   buildTruth,
+  detectSourceFormat,
   formatScoringError,
   readPromptCsv,
   readTruthCsv,
   scorePromptSubmission,
   scoreSubmissionFile,
-  sniffCsvKind,
   withPublicIds,
   type Embedder,
   type ScoreResult,
@@ -101,18 +101,17 @@ export const scoreCommand: Command = {
     const getEmbedder = async () => (embedder ??= await loadEmbedder())
     try {
       let truth: Truth
-      const truthKind = await sniffCsvKind(args.truth)
-      if (truthKind === 'prompts') {
+      const truthKind = await detectSourceFormat(args.truth)
+      if (!truthKind.ok) throw new UsageError(`truth file: ${formatScoringError(truthKind.error)}`)
+      if (truthKind.format === 'prompts') {
         const table = await readPromptCsv(args.truth)
         if (!table.ok) throw new UsageError(`truth file: ${formatScoringError(table.error)}`)
         const e = await getEmbedder()
         truth = buildTruth(table.ids, await e.embed(table.prompts), e.dim)
-      } else if (truthKind === 'long') {
+      } else {
         const read = await readTruthCsv(args.truth)
         if (!read.ok) throw new UsageError(`truth file: ${formatScoringError(read.error)}`)
         truth = read.truth
-      } else {
-        throw new UsageError(`truth file '${args.truth}' has neither an imgId_eId,val nor an imgId,prompt header`)
       }
       try {
         truth = withPublicIds(truth, publicIds)
@@ -120,9 +119,13 @@ export const scoreCommand: Command = {
         throw new UsageError(`--public-ids: ${(err as Error).message}`)
       }
 
-      const subKind = args.prompts ? 'prompts' : await sniffCsvKind(args.submission)
+      const subKind = args.prompts ? { ok: true as const, format: 'prompts' as const } : await detectSourceFormat(args.submission)
+      if (!subKind.ok) {
+        console.error(formatScoringError(subKind.error))
+        return 2
+      }
       const result: ScoreResult =
-        subKind === 'prompts'
+        subKind.format === 'prompts'
           ? await scorePromptSubmission(args.submission, truth, await getEmbedder())
           : await scoreSubmissionFile(args.submission, truth)
       if (!result.ok) {

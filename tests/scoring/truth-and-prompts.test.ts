@@ -63,7 +63,7 @@ describe('truth file', () => {
     expect(Array.from(r.truth.vectors)).toEqual([-0.5, 0.5, 1, 0])
     expect(Array.from(r.truth.isPublic)).toEqual([0, 1])
     const missing = await readTruthCsv(writeTemp(dir, 'bad.csv', 'imgId_eId,val\nb_1,0.5\n'))
-    expect(missing.ok ? null : missing.error).toMatchObject({ code: 'missing_rows', message: 'Truth file is missing 1 rows; first missing id: b_0' })
+    expect(missing.ok ? null : missing.error).toMatchObject({ code: 'missing_rows', message: 'Truth file is missing 1 row; first missing id: b_0' })
   })
 })
 

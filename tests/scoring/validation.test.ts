@@ -125,7 +125,7 @@ describe('validation of the file as a whole', () => {
     const good = gz(lines().join('\n'))
     expect(await errorOf(good.subarray(0, good.length / 2))).toMatchObject({ code: 'bad_gzip' })
     expect(await errorOf(Uint8Array.from([0x1f, 0x8b, 8, 0, 1, 2, 3, 4, 5, 6, 7]))).toMatchObject({ code: 'bad_gzip' })
-    expect(await errorOf(zip({ 'a.txt': 'x' }))).toMatchObject({ code: 'bad_zip', message: 'Zip archive holds no CSV file; expected exactly one' })
+    expect(await errorOf(zip({ 'a.txt': 'x' }))).toMatchObject({ code: 'bad_zip', message: 'Zip archive holds no CSV file (it holds a.txt): send the CSV itself (UTF-8), a .csv.gz, or a .zip holding one .csv' })
     expect(await errorOf(zip({ 'a.csv': lines().join('\n'), 'b.csv': 'x' }))).toMatchObject({ code: 'bad_zip', message: 'Zip archive holds 2 CSV files (a.csv, b.csv); expected exactly one' })
   })
   it('overlong records', async () => {
