@@ -4,7 +4,8 @@
 // (time or memory cap, wrong output shape, malformed graph) fails its submission with the
 // runner's message; the worker itself is never at risk. The embeddings are never stored.
 // Rescoring a model submission on a new test-set version enqueues this job again (JOB_FOR_KIND);
-// a baseline submission (also kind 'model') is handed to the baseline's predictor instead.
+// a baseline submission (also kind 'model', an ONNX model too) goes to scoreBaselineSubmission,
+// which runs it through the same runner and also retires earlier baselines.
 import { z } from 'zod'
 import { parseManifest } from '../../scoring/model/manifest.ts'
 import { runModelOnImages, type RunLimits } from '../../scoring/model/run-model.ts'
@@ -18,7 +19,7 @@ import { PermanentJobError, type JobContext } from '../queue/types.ts'
 import { storage } from '../storage.ts'
 import { loadHiddenImages, requireActiveTestSet } from './hidden-images.ts'
 import { recordScore } from './record-score.ts'
-import { readStoredBaseline, scoreBaselineSubmission } from './run-baseline.ts'
+import { scoreBaselineSubmission } from './run-baseline.ts'
 import { loadTruth } from './score-submission.ts'
 
 const payloadSchema = z.object({ submissionId: z.string().min(1) })
@@ -54,7 +55,7 @@ export async function runModelHandler(payload: unknown, ctx: JobContext): Promis
       await ctx.complete()
       return
     }
-    await scoreBaselineSubmission(ctx, sub, await readStoredBaseline(sub))
+    await scoreBaselineSubmission(ctx, sub)
     return
   }
   if (sub.kind !== 'model') throw new PermanentJobError('Only model submissions are run by the run-model job')
