@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     `| **ensemble** (weights chosen on the same folds) | **${f4(reports.reduce((s, r) => s + r.ensemble, 0) / reports.length)}** | ${reports.map((r) => f4(r.ensemble)).join(' / ')} | |`,
     `| **ensemble, nested CV** (everything chosen inside each outer fold) | **${f4(nested.score)}** | seed ${SEEDS[0]}; folds ${nested.perFold.map(f4).join(' / ')} | |`,
     '',
-    `The nested figure is the honest estimate of the procedure on unseen prompts of this distribution; the hidden test set's prompts are further from sd-github-mix than its folds are from each other (related prompt families share no group here only when promptGroup says so), so expect less there.`,
+    `The nested figure is the honest estimate of the procedure on new prompts of this distribution. sd-github-mix holds families of closely related prompts in different groups (e.g. "A bus next to a bench and a bird" and "A green bus next to a red bench and a pink bird"), so its folds are closer to each other than a hidden set with unrelated prompts: expect less there, most of all from the kNN and ridge members.`,
     `For contrast, an image-level split (other images of a held-out prompt stay in training, a leak the hidden set does not allow) would report ensemble ${f4(leaky.ensemble)} (kNN ${f4(leaky.members.find((m) => m.name === 'knn')?.cvScore ?? NaN)}).`,
     '',
     `## Throughput (${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} hardware threads shared; ${THREADS} threads used)`,
