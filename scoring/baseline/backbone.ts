@@ -10,9 +10,11 @@
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { DEFAULT_REPO_ROOT } from '../embed/model-dir.ts'
+import { openSession, type ExecutionProviderName } from '../embed/session.ts'
 import { parseManifestValue, type ModelManifest } from '../model/manifest.ts'
 import { decodeRgb, writePixels } from '../model/preprocess.ts'
 
@@ -81,7 +83,7 @@ export interface BackboneOutputs {
   readonly logits: Float32Array
 }
 
-export type ProviderName = 'cuda' | 'cpu'
+export type ProviderName = ExecutionProviderName
 
 export interface Backbone {
   readonly provider: ProviderName
@@ -90,30 +92,17 @@ export interface Backbone {
   close(): Promise<void>
 }
 
-/** Opens the backbone ONNX with the first provider that loads (CUDA first where present). */
+/** Opens the backbone ONNX with the first provider that loads (CUDA first where present, else CPU). */
 export async function openBackbone(modelPath: string, options: { providers?: readonly ProviderName[]; threads?: number } = {}): Promise<Backbone> {
-  const order = [...new Set<ProviderName>([...(options.providers ?? ['cuda', 'cpu']), 'cpu'])]
-  let last: unknown
-  for (const provider of order) {
-    try {
-      const session = await ort.InferenceSession.create(modelPath, {
-        executionProviders: [provider],
-        graphOptimizationLevel: 'all',
-        ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-      })
-      return {
-        provider,
-        async runTensor(data, n) {
-          const out = await session.run({ [BACKBONE_INPUT]: new ort.Tensor('float32', data, [n, 3, BACKBONE_IMAGE_SIZE, BACKBONE_IMAGE_SIZE]) })
-          return { features: out.features.data as Float32Array, logits: out.logits.data as Float32Array }
-        },
-        close: () => session.release(),
-      }
-    } catch (err) {
-      last = err
-    }
+  const { session, provider } = await openSession(modelPath, options.providers ?? ['cuda', 'cpu'], options.threads ?? Math.max(1, os.availableParallelism()))
+  return {
+    provider,
+    async runTensor(data, n) {
+      const out = await session.run({ [BACKBONE_INPUT]: new ort.Tensor('float32', data, [n, 3, BACKBONE_IMAGE_SIZE, BACKBONE_IMAGE_SIZE]) })
+      return { features: out.features.data as Float32Array, logits: out.logits.data as Float32Array }
+    },
+    close: () => session.release(),
   }
-  throw last instanceof Error ? last : new Error(String(last))
 }
 
 /** Decodes and preprocesses images as the model runner does with BACKBONE_MANIFEST. */
