@@ -77,10 +77,11 @@ export async function imageOutputs(
   const n = paths.length
   const per = 2 * (BACKBONE_FEATURE_DIM + CLASS_COUNT)
   const rows = new Float32Array(n * per)
-  const keys = await Promise.all(paths.map(async (p) => `backbone-${modelSha.slice(0, 16)}-${sha256(await readFile(p))}`))
+  const cache = options.cache
+  const keys = cache ? await Promise.all(paths.map(async (p) => `backbone-${modelSha.slice(0, 16)}-${sha256(await readFile(p))}`)) : []
   const missing: number[] = []
   for (let i = 0; i < n; i++) {
-    const hit = await options.cache?.get(keys[i], per)
+    const hit = cache ? await cache.get(keys[i], per) : undefined
     if (hit) rows.set(hit, i * per)
     else missing.push(i)
   }
@@ -101,7 +102,7 @@ export async function imageOutputs(
         row.set(got.flipped.logits.subarray(j * c, (j + 1) * c), 2 * f + c)
       }
       rows.set(row, i * per)
-      await options.cache?.set(keys[i], row)
+      if (cache) await cache.set(keys[i], row)
     }
   }
   options.onProgress?.(n, n)
