@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { findOverlaps, type Overlap } from '../scoring/baseline/overlap.ts'
+import { loadBaselineTrainingData } from './baseline.ts'
 import { db } from './db.ts'
 import { storage } from './storage.ts'
 import { parsePromptsCsv, TestSetInputError } from './testset-input.ts'
@@ -59,4 +60,17 @@ export function describeOverlaps(overlaps: readonly Overlap[]): string[] {
     lines.push(`WARNING: ${list.length} training image(s) overlap the hidden test set (${reason === 'same-file' ? 'same file bytes' : 'same prompt'}): ${shown}${list.length > 10 ? ', …' : ''}`)
   }
   return lines
+}
+
+/**
+ * What a baseline run with these settings would flag (for the organizer console, before it
+ * queues the run): the same training data the job would use, checked against the active test set.
+ */
+export async function checkBaselineOverlaps(competitionId: string, options: { trainDir?: string } = {}): Promise<Overlap[]> {
+  const data = await loadBaselineTrainingData(competitionId, options.trainDir)
+  try {
+    return await baselineOverlaps(competitionId, data.items)
+  } finally {
+    await data.cleanup()
+  }
 }

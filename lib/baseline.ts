@@ -19,6 +19,7 @@ import { repoRoot } from './config.ts'
 import { db, type Competition, type Job, type Submission } from './db.ts'
 import { notFound } from './http.ts'
 import { queue } from './queue/index.ts'
+import { localCopy } from './model-submissions.ts'
 import { listExamples } from './testsets.ts'
 
 /** File name of every reference-baseline submission (with teamId null it marks one). */
@@ -107,6 +108,33 @@ export async function readTrainDir(dir: string): Promise<TrainImage[]> {
 export async function exampleTrainImages(competitionId: string): Promise<(TrainImage & { fileKey: string })[]> {
   const examples = await listExamples(competitionId)
   return examples.map((e) => ({ id: e.imageId, imagePath: e.fileKey, fileKey: e.fileKey, prompt: e.prompt }))
+}
+
+export interface BaselineTrainingData {
+  items: TrainImage[]
+  /** Where the images came from, for the description ('sd-github-mix', …). */
+  source: string
+  /** Removes temporary copies (example images from storage). */
+  cleanup: () => Promise<void>
+}
+
+/**
+ * The visible data a baseline run trains on: `trainDir` when given, else the shared
+ * sd-github-mix, else the competition's example images (copied out of storage). Throws
+ * TrainDataError when a folder is unusable.
+ */
+export async function loadBaselineTrainingData(competitionId: string, trainDir?: string): Promise<BaselineTrainingData> {
+  const dir = trainDir ?? defaultTrainDir()
+  if (dir) return { items: await readTrainDir(dir), source: trainDir ? 'the given training folder' : 'sd-github-mix', cleanup: async () => {} }
+  const examples = await exampleTrainImages(competitionId)
+  const copies = await Promise.all(examples.map((e) => localCopy(e.fileKey)))
+  return {
+    items: examples.map((e, i) => ({ id: e.id, prompt: e.prompt, imagePath: copies[i].path })),
+    source: 'the competition\'s example images',
+    cleanup: async () => {
+      await Promise.all(copies.map((c) => c.cleanup()))
+    },
+  }
 }
 
 /** One line for the leaderboard and the submission: members, weights, CV scores, data, provider. */

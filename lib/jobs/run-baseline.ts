@@ -10,7 +10,7 @@ import { diskFeatureCache, embedTrainPrompts, fitBaseline, resolveVisionModelDir
 import { parseManifest } from '../../scoring/model/manifest.ts'
 import { runModelOnImages } from '../../scoring/model/run-model.ts'
 import { scoreVectors } from '../../scoring/score-vectors.ts'
-import { BASELINE_FILE_NAMES, baselineKeys, defaultTrainDir, describeBaseline, exampleTrainImages, LEGACY_BASELINE_FILE_NAME, readTrainDir, TrainDataError, type TrainImage } from '../baseline.ts'
+import { BASELINE_FILE_NAMES, baselineKeys, describeBaseline, LEGACY_BASELINE_FILE_NAME, loadBaselineTrainingData, TrainDataError, type BaselineTrainingData } from '../baseline.ts'
 import { writeStarterKit } from '../baseline-kit.ts'
 import { baselineOverlaps, describeOverlaps } from '../baseline-overlap.ts'
 import { now } from '../clock.ts'
@@ -98,27 +98,6 @@ export async function scoreBaselineSubmission(ctx: JobContext, sub: Submission, 
   })
 }
 
-async function trainingData(competitionId: string, trainDir: string | undefined): Promise<{ items: TrainImage[]; source: string; cleanup: () => Promise<void> }> {
-  const dir = trainDir ?? defaultTrainDir()
-  if (dir) {
-    try {
-      return { items: await readTrainDir(dir), source: trainDir ? 'the given training folder' : 'sd-github-mix', cleanup: async () => {} }
-    } catch (err) {
-      if (err instanceof TrainDataError) throw new PermanentJobError(err.message)
-      throw err
-    }
-  }
-  const examples = await exampleTrainImages(competitionId)
-  const copies = await Promise.all(examples.map((e) => localCopy(e.fileKey)))
-  return {
-    items: examples.map((e, i) => ({ id: e.id, prompt: e.prompt, imagePath: copies[i].path })),
-    source: 'the competition\'s example images',
-    cleanup: async () => {
-      await Promise.all(copies.map((c) => c.cleanup()))
-    },
-  }
-}
-
 function visionDir(): string {
   try {
     return resolveVisionModelDir(config().modelsDir, repoRoot)
@@ -139,7 +118,13 @@ export async function runBaselineHandler(payload: unknown, ctx: JobContext): Pro
   await db().submission.updateMany({ where: { id: sub.id, status: 'queued' }, data: { status: 'running', startedAt: now() } })
   await ctx.progress(0, 'reading the visible data')
   const dir = visionDir()
-  const data = await trainingData(sub.competitionId, parsed.data.trainDir)
+  let data: BaselineTrainingData
+  try {
+    data = await loadBaselineTrainingData(sub.competitionId, parsed.data.trainDir)
+  } catch (err) {
+    if (err instanceof TrainDataError) throw new PermanentJobError(err.message)
+    throw err
+  }
   let fitted: Awaited<ReturnType<typeof fitBaseline>>
   try {
     if (data.items.length < 4) {

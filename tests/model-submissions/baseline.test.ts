@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GET as leaderboard } from '../../app/api/competitions/[slug]/leaderboard/route.ts'
 import { BASELINE_FILE_NAME, defaultTrainDir, enqueueBaseline, readTrainDir } from '../../lib/baseline.ts'
 import { STARTER_KIT_FILES, starterKitKeys } from '../../lib/baseline-kit.ts'
+import { checkBaselineOverlaps } from '../../lib/baseline-overlap.ts'
 import { config, repoRoot } from '../../lib/config.ts'
 import { findModelDir } from '../../lib/models.ts'
 import { resolveVisionModelDir } from '../../scoring/baseline/backbone.ts'
@@ -98,6 +99,10 @@ describe.skipIf(skipReason !== '')(`the baseline job${skipReason ? ` (skipped: $
 
     it('fits, scores and shows the baseline; a rerun replaces it and keeps the history', async () => {
       const c = await seedImageCompetition(app)
+      // Before queueing, the organizer can see what the run would flag.
+      const overlaps = await checkBaselineOverlaps(c.id, { trainDir })
+      const hiddenFirst = await app.db.testImage.findFirstOrThrow({ where: { testSetId: c.testSetId, position: 0 } })
+      expect(overlaps).toEqual([{ trainId: 'tr_hidden', hiddenId: hiddenFirst.imageId, reason: 'same-file' }])
       const first = await enqueueBaseline({ id: c.id }, { trainDir })
       const a = await scoredBaseline(app, first.submission.id)
       expect(a.error).toBeNull()
