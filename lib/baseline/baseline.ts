@@ -1,8 +1,10 @@
-// The reference ensemble baseline of a competition (scoring/baseline): fitted on the visible data,
-// run on the hidden images, scored like any submission and shown on the leaderboard as the
-// baseline. It is a Submission with isBaseline = true, no team, kind 'model' and the fitted model
-// (plain JSON) as its file, so rescoring against a new test-set version reruns its predictions
-// ('run-model' hands baselines to predictBaselineSubmission below).
+// The reference ensemble baseline of a competition (scoring/baseline): a pretrained EfficientNet-Lite2
+// ensemble fitted on the visible data and exported as ONE ONNX model with a participant-format
+// manifest, then run on the hidden images by the same model runner as participants' models and
+// shown on the leaderboard as the baseline. It is a Submission with isBaseline = true, no team,
+// kind 'model', the ONNX as its file and the manifest beside it (submissionKeys.manifestOf), so
+// rescoring against a new test-set version reruns it like any model ('run-model' hands baselines
+// to scoreBaselineSubmission, which also retires earlier baselines).
 //
 // Training data, in order: the folder given to `arena baseline run --train DIR`; the shared
 // visible data set ../shared/data/sd-github-mix when it is there; the competition's example images.
@@ -11,24 +13,31 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import Papa from 'papaparse'
+import { describeEnsemble } from '../../scoring/baseline/baseline.ts'
 import type { CvReport } from '../../scoring/baseline/cv.ts'
 import { repoRoot } from '../platform/config.ts'
 import { db, type Competition, type Job, type Submission } from '../platform/db.ts'
+import { localCopy } from '../platform/storage.ts'
 import { enqueueJob } from '../queue/payloads.ts'
 import { requireCompetition } from '../competitions/competitions.ts'
 import { listExamples } from '../testsets/examples.ts'
 
 /** File name of every reference-baseline submission (with teamId null it marks one). */
-export const BASELINE_FILE_NAME = 'reference-baseline.json'
+export const BASELINE_FILE_NAME = 'reference-baseline.onnx'
+/** Earlier versions stored a JSON model under this name; such runs are recognised but not rerun. */
+export const LEGACY_BASELINE_FILE_NAME = 'reference-baseline.json'
+export const BASELINE_FILE_NAMES = [BASELINE_FILE_NAME, LEGACY_BASELINE_FILE_NAME]
 export const BASELINE_NAME = 'Reference ensemble baseline'
 
+/** Storage of one baseline run: `baselines/<competition>/<run>/model.onnx`, manifest.json beside it (submissionKeys.manifestOf), cv-report.json. */
 export const baselineKeys = {
-  model: (competitionId: string, runId: string) => `baselines/${competitionId}/${runId}/${BASELINE_FILE_NAME}`,
+  model: (competitionId: string, runId: string) => `baselines/${competitionId}/${runId}/model.onnx`,
+  report: (modelKey: string) => path.posix.join(path.posix.dirname(modelKey), 'cv-report.json'),
 }
 
 /** A reference-baseline submission, current or retired (a retired one has isBaseline = false). */
 export function isReferenceBaseline(s: Pick<Submission, 'teamId' | 'fileName' | 'fileKey'>): boolean {
-  return s.teamId === null && s.fileName === BASELINE_FILE_NAME && s.fileKey.startsWith('baselines/')
+  return s.teamId === null && BASELINE_FILE_NAMES.includes(s.fileName) && s.fileKey.startsWith('baselines/')
 }
 
 
@@ -95,17 +104,36 @@ export async function exampleTrainImages(competitionId: string): Promise<(TrainI
   return examples.map((e) => ({ id: e.imageId, imagePath: e.fileKey, fileKey: e.fileKey, prompt: e.prompt }))
 }
 
-/** One line for the leaderboard and the submission: members, weights, CV score, data. */
+export interface BaselineTrainingData {
+  items: TrainImage[]
+  /** Where the images came from, for the description ('sd-github-mix', …). */
+  source: string
+  /** Removes temporary copies (example images from storage). */
+  cleanup: () => Promise<void>
+}
+
+/**
+ * The visible data a baseline run trains on: `trainDir` when given, else the shared
+ * sd-github-mix, else the competition's example images (copied out of storage). Throws
+ * TrainDataError when a folder is unusable.
+ */
+export async function loadBaselineTrainingData(competitionId: string, trainDir?: string): Promise<BaselineTrainingData> {
+  const dir = trainDir ?? defaultTrainDir()
+  if (dir) return { items: await readTrainDir(dir), source: trainDir ? 'the given training folder' : 'sd-github-mix', cleanup: async () => {} }
+  const examples = await exampleTrainImages(competitionId)
+  const copies = await Promise.all(examples.map((e) => localCopy(e.fileKey)))
+  return {
+    items: examples.map((e, i) => ({ id: e.id, prompt: e.prompt, imagePath: copies[i].path })),
+    source: 'the competition\'s example images',
+    cleanup: async () => {
+      await Promise.all(copies.map((c) => c.cleanup()))
+    },
+  }
+}
+
+/** One line for the leaderboard and the submission: members, weights, CV scores, data, provider. */
 export function describeBaseline(report: CvReport, trainImages: number, source: string): string {
-  const knn = report.members.find((m) => m.name === 'knn')
-  const prior = report.members.find((m) => m.name === 'mean-prior')
-  const w = (name: string) => (report.weights[name] ?? 0).toFixed(2)
-  return (
-    `${BASELINE_NAME}: kNN over image descriptors (k=${report.k}, weight ${w('knn')}` +
-    `${knn ? `, CV ${knn.cvScore.toFixed(4)}` : ''}) + mean prompt prior (weight ${w('mean-prior')}` +
-    `${prior ? `, CV ${prior.cvScore.toFixed(4)}` : ''}); ensemble CV ${report.ensemble.toFixed(4)} ` +
-    `(${report.folds}-fold grouped, seed ${report.seed}) on ${trainImages} visible images (${source}); image features on CPU`
-  )
+  return `${BASELINE_NAME}: ${describeEnsemble(report, trainImages)} (${source})`
 }
 
 export interface QueuedBaseline {

@@ -7,13 +7,13 @@
 // sets the submission's startedAt, so even failed it counts against the daily limit
 // (countToday). The worker itself is never at risk. The embeddings are never stored.
 // Rescoring a model submission on a new test-set version enqueues this job again (JOB_FOR_KIND);
-// a baseline submission (also kind 'model') is handed to the baseline's predictor instead.
+// a baseline submission (also kind 'model', an ONNX model too) goes to scoreBaselineSubmission,
+// which runs it through the same runner and also retires earlier baselines.
 import { parseManifest } from '../../scoring/model/manifest.ts'
-import { runModelOnImages, scaledWallTimeMs, type RunLimits } from '../../scoring/model/run-model.ts'
+import { runModelOnImages } from '../../scoring/model/run-model.ts'
 import { scoreVectors } from '../../scoring/score-vectors.ts'
 import { isReferenceBaseline } from '../baseline/baseline.ts'
 import { now } from '../platform/clock.ts'
-import { config } from '../platform/config.ts'
 import { db } from '../platform/db.ts'
 import { localCopy } from '../platform/storage.ts'
 import { submissionKeys } from '../submissions/files.ts'
@@ -21,29 +21,10 @@ import { PermanentJobError, type JobContext } from '../queue/types.ts'
 import { parseJobPayload } from '../queue/payloads.ts'
 import { storage } from '../platform/storage.ts'
 import { loadHiddenImages, requireActiveTestSet } from './hidden-images.ts'
+import { modelRunLimits } from './model-limits.ts'
 import { recordScore } from './record-score.ts'
-import { readStoredBaseline, scoreBaselineSubmission } from './run-baseline.ts'
+import { scoreBaselineSubmission } from './run-baseline.ts'
 import { loadTruth } from './score-submission.ts'
-
-/** Images per inference call (a model with a fixed batch dimension uses its own). */
-const BATCH_SIZE = 16
-
-let limitsOverride: Partial<RunLimits> | undefined
-
-/** Test hook: other limits than the settings' (e.g. a tiny time cap). */
-export function setModelRunLimits(limits: Partial<RunLimits> | undefined): void {
-  limitsOverride = limits
-}
-
-/**
- * Per-job limits: ARENA_MODEL_MEMORY_MB, ARENA_MODEL_THREADS, and a time limit of
- * min(ARENA_MODEL_WALL_SECONDS, ARENA_MODEL_BASE_SECONDS + ARENA_MODEL_SECONDS_PER_IMAGE × images).
- */
-export function modelRunLimits(images: number): RunLimits {
-  const c = config()
-  const wallTimeMs = scaledWallTimeMs(images, { capMs: c.modelWallTimeMs, baseMs: c.modelBaseMs, perImageMs: c.modelPerImageMs })
-  return { wallTimeMs, memoryMb: c.modelMemoryMb, threads: c.modelThreads, batchSize: BATCH_SIZE, ...limitsOverride }
-}
 
 export async function runModelJob(payload: unknown, ctx: JobContext): Promise<void> {
   const { submissionId } = parseJobPayload('run-model', payload)
@@ -59,7 +40,7 @@ export async function runModelJob(payload: unknown, ctx: JobContext): Promise<vo
       await ctx.complete()
       return
     }
-    await scoreBaselineSubmission(ctx, sub, await readStoredBaseline(sub))
+    await scoreBaselineSubmission(ctx, sub)
     return
   }
   if (sub.kind !== 'model') throw new PermanentJobError('Only model submissions are run by the run-model job')

@@ -1,16 +1,30 @@
 /**
- * The reference ensemble baseline: fit on visible (image, prompt embedding) pairs, predict a
- * 384-d L2-normalised embedding for any image. Members: kNN over image descriptors (features.ts)
- * and the mean prompt prior (members.ts); k and weights chosen by group k-fold CV (cv.ts).
- * The fitted model is plain data and serialises to JSON (`serializeBaseline`/`parseBaseline`).
+ * The reference baseline, end to end: pretrained EfficientNet-Lite2 outputs for the visible
+ * images (backbone.ts), MiniLM embeddings of the prompts and of the ImageNet class names in a
+ * few prompt templates, a grouped-CV fit of the four members (cv.ts, ensemble.ts), and the
+ * fitted ensemble folded into ONE ONNX model (export-onnx.ts) with a participant-format manifest.
  */
+import { createHash } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { Embedder } from '../embedder.ts'
-import { crossValidate, type CvGrid, type CvReport } from './cv.ts'
-import { FEATURE_DIM, FEATURE_NAME, imageFeatureMatrix } from './features.ts'
-import { combineMembers, knnPredict, meanPrior, repeatRow } from './members.ts'
-import { normalizeRows } from './vectors.ts'
+import {
+  BACKBONE_FEATURE_DIM,
+  BACKBONE_MANIFEST_JSON,
+  CLASS_COUNT,
+  extractBackbone,
+  openBackbone,
+  readClassNames,
+  type Backbone,
+  type ProviderName,
+} from './backbone.ts'
+import type { CvGrid, CvReport, ImageOutputs } from './cv.ts'
+import { fitEnsemble, predictEnsemble, type FittedEnsemble } from './ensemble.ts'
+import { BASELINE_OUTPUT, exportEnsembleOnnx } from './export-onnx.ts'
+import type { FeatureCache } from './feature-cache.ts'
 
-export const BASELINE_FORMAT = 'prompt-arena/baseline@1'
+/** Prompt templates the interrogator tries (CV picks one); `{name}` is an ImageNet class name. */
+export const PROMPT_TEMPLATES = ['{name}', 'a photo of a {name}', 'a painting of a {name}', 'a {name}, highly detailed, digital art, trending on artstation'] as const
 
 export interface BaselineTrainItem {
   readonly id: string
@@ -21,84 +35,173 @@ export interface BaselineTrainItem {
   readonly group?: string
 }
 
-export interface BaselineModel {
-  readonly format: typeof BASELINE_FORMAT
-  readonly dim: number
-  readonly feature: { readonly name: string; readonly dim: number }
-  readonly k: number
-  readonly weights: { readonly knn: number; readonly 'mean-prior': number }
-  readonly meanEmbedding: Float32Array
-  readonly trainIds: readonly string[]
-  /** `trainIds.length × feature.dim`. */
-  readonly trainFeatures: Float32Array
-  /** `trainIds.length × dim`. */
-  readonly trainEmbeddings: Float32Array
-}
+/** The manifest of the exported baseline (the format participants upload, scoring/model/manifest.ts). */
+export const BASELINE_MANIFEST_JSON = { ...BACKBONE_MANIFEST_JSON, outputName: BASELINE_OUTPUT }
 
 export interface FitBaselineOptions {
   readonly train: readonly BaselineTrainItem[]
+  /** Embeds the class-name prompts (the same MiniLM that embeds the truth). */
+  readonly embedder: Embedder
+  /** The prepared efficientnet-lite2 folder (model.onnx, classes.json). */
+  readonly visionDir: string
   /** CV folds (default 5, capped at the number of groups). */
   readonly folds?: number
   readonly seed?: number
   readonly grid?: CvGrid
+  readonly providers?: readonly ProviderName[]
+  readonly threads?: number
+  readonly cache?: FeatureCache
   readonly onProgress?: (done: number, total: number) => void
 }
 
 export interface FitBaselineResult {
-  readonly model: BaselineModel
+  readonly ensemble: FittedEnsemble
   readonly report: CvReport
+  /** The fitted baseline as one ONNX model. */
+  readonly onnx: Uint8Array
+  readonly manifest: typeof BASELINE_MANIFEST_JSON
+  /** Execution provider that computed the training features. */
+  readonly provider: ProviderName
+  readonly seconds: { readonly features: number; readonly classNames: number; readonly cv: number; readonly export: number }
 }
 
-/** Fits the baseline: image descriptors, CV grid search, then the final model on all rows. */
+const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex')
+
+/** Backbone outputs (plain and mirrored) of images, through the cache when one is given. */
+export async function imageOutputs(
+  backbone: Backbone,
+  modelSha: string,
+  paths: readonly string[],
+  options: { cache?: FeatureCache; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Required<ImageOutputs>> {
+  const n = paths.length
+  const per = 2 * (BACKBONE_FEATURE_DIM + CLASS_COUNT)
+  const rows = new Float32Array(n * per)
+  const cache = options.cache
+  const keys = cache ? await Promise.all(paths.map(async (p) => `backbone-${modelSha.slice(0, 16)}-${sha256(await readFile(p))}`)) : []
+  const missing: number[] = []
+  for (let i = 0; i < n; i++) {
+    const hit = cache ? await cache.get(keys[i], per) : undefined
+    if (hit) rows.set(hit, i * per)
+    else missing.push(i)
+  }
+  if (missing.length > 0) {
+    const got = await extractBackbone(
+      backbone,
+      missing.map((i) => paths[i]),
+      { flip: true, onProgress: (done) => options.onProgress?.(n - missing.length + done, n) },
+    )
+    for (const [j, i] of missing.entries()) {
+      const row = new Float32Array(per)
+      const f = BACKBONE_FEATURE_DIM
+      const c = CLASS_COUNT
+      row.set(got.plain.features.subarray(j * f, (j + 1) * f), 0)
+      row.set(got.plain.logits.subarray(j * c, (j + 1) * c), f)
+      if (got.flipped) {
+        row.set(got.flipped.features.subarray(j * f, (j + 1) * f), f + c)
+        row.set(got.flipped.logits.subarray(j * c, (j + 1) * c), 2 * f + c)
+      }
+      rows.set(row, i * per)
+      if (cache) await cache.set(keys[i], row)
+    }
+  }
+  options.onProgress?.(n, n)
+  const part = (offset: number, width: number) => {
+    const out = new Float32Array(n * width)
+    for (let i = 0; i < n; i++) out.set(rows.subarray(i * per + offset, i * per + offset + width), i * width)
+    return out
+  }
+  const f = BACKBONE_FEATURE_DIM
+  const c = CLASS_COUNT
+  return { features: part(0, f), logits: part(f, c), flippedFeatures: part(f + c, f), flippedLogits: part(2 * f + c, c) }
+}
+
+/** MiniLM embeddings of the class names in each template (`classes × dim` each). */
+export async function classNameEmbeddings(embedder: Embedder, names: readonly string[], templates: readonly string[], cache?: FeatureCache): Promise<Map<string, Float32Array>> {
+  const out = new Map<string, Float32Array>()
+  for (const template of templates) {
+    const texts = names.map((n) => template.replace('{name}', n))
+    const key = `classes-${sha256(JSON.stringify(texts))}`
+    const size = texts.length * embedder.dim
+    out.set(template, (await cache?.get(key, size)) ?? (await embedder.embed(texts)))
+    const got = out.get(template)
+    if (cache && got) await cache.set(key, got)
+  }
+  return out
+}
+
+/** Fits the baseline on the visible images and exports it as one ONNX model. */
 export async function fitBaseline(options: FitBaselineOptions): Promise<FitBaselineResult> {
-  const { train } = options
-  if (train.length < 2) throw new Error('fitBaseline needs at least 2 training images')
+  const { train, embedder } = options
+  if (train.length < 4) throw new Error('fitBaseline needs at least 4 training images')
   const dim = train[0].promptEmbedding.length
   const embeddings = new Float32Array(train.length * dim)
   train.forEach((t, i) => {
     if (t.promptEmbedding.length !== dim) throw new Error(`train item '${t.id}' has a ${t.promptEmbedding.length}-d embedding; expected ${dim}`)
     embeddings.set(t.promptEmbedding, i * dim)
   })
-  normalizeRows(embeddings, dim)
-  const features = await imageFeatureMatrix(
-    train.map((t) => t.imagePath),
-    options.onProgress,
-  )
+  const modelPath = path.join(options.visionDir, 'model.onnx')
+  const backboneBytes = new Uint8Array(await readFile(modelPath))
+  const modelSha = sha256(backboneBytes)
+  const t0 = performance.now()
+  const backbone = await openBackbone(modelPath, { providers: options.providers, threads: options.threads })
+  let outputs: Required<ImageOutputs>
+  try {
+    outputs = await imageOutputs(
+      backbone,
+      modelSha,
+      train.map((t) => t.imagePath),
+      { cache: options.cache, onProgress: options.onProgress },
+    )
+  } finally {
+    await backbone.close()
+  }
+  const t1 = performance.now()
+  const classes = await classNameEmbeddings(embedder, await readClassNames(options.visionDir), PROMPT_TEMPLATES, options.cache)
+  const t2 = performance.now()
   const groups = train.map((t) => t.group ?? t.id)
   const folds = Math.min(options.folds ?? 5, new Set(groups).size)
-  const report = crossValidate({ features, featureDim: FEATURE_DIM, embeddings, dim, groups, folds, seed: options.seed ?? 1, grid: options.grid })
-  const model: BaselineModel = {
-    format: BASELINE_FORMAT,
+  const { ensemble, report } = fitEnsemble({
+    outputs,
+    featureDim: BACKBONE_FEATURE_DIM,
+    classes: CLASS_COUNT,
+    embeddings,
     dim,
-    feature: { name: FEATURE_NAME, dim: FEATURE_DIM },
-    k: Math.min(report.k, train.length),
-    weights: { knn: report.weights.knn, 'mean-prior': report.weights['mean-prior'] },
-    meanEmbedding: meanPrior(embeddings, dim),
-    trainIds: train.map((t) => t.id),
-    trainFeatures: features,
-    trainEmbeddings: embeddings,
+    classEmbeddings: classes,
+    groups,
+    folds,
+    seed: options.seed ?? 1,
+    grid: options.grid,
+  })
+  const t3 = performance.now()
+  const onnx = exportEnsembleOnnx(backboneBytes, ensemble, { description: describeEnsemble(report, train.length) })
+  const t4 = performance.now()
+  return {
+    ensemble,
+    report,
+    onnx,
+    manifest: BASELINE_MANIFEST_JSON,
+    provider: backbone.provider,
+    seconds: { features: (t1 - t0) / 1000, classNames: (t2 - t1) / 1000, cv: (t3 - t2) / 1000, export: (t4 - t3) / 1000 },
   }
-  return { model, report }
 }
 
-/** Predicts `images.length × dim` floats (rows L2-normalised), in `images` order. */
-export async function predictBaseline(
-  model: BaselineModel,
-  images: readonly { readonly id: string; readonly path: string }[],
-  onProgress?: (done: number, total: number) => void,
-): Promise<Float32Array> {
-  const queries = await imageFeatureMatrix(
-    images.map((i) => i.path),
-    onProgress,
+/** TypeScript reference prediction of a fitted ensemble from backbone outputs. */
+export { predictEnsemble }
+
+/** One line: members with their weights and CV scores, the ensemble's CV, the data. */
+export function describeEnsemble(report: CvReport, trainImages: number): string {
+  const p = report.params
+  const member = (name: string) => report.members.find((m) => m.name === name)
+  const cv = (name: string) => member(name)?.cvScore.toFixed(4) ?? '-'
+  const w = (name: keyof typeof p.weights) => p.weights[name].toFixed(2)
+  return (
+    `EfficientNet-Lite2 (ImageNet) ensemble: ridge head (λ=${p.ridgeLambda}, weight ${w('ridge')}, CV ${cv('ridge')}), ` +
+    `kNN (k=${p.knnK}, T=${p.knnTemperature}, weight ${w('knn')}, CV ${cv('knn')}), ` +
+    `label interrogator ("${p.template}", T=${p.interrogatorTemperature}, weight ${w('interrogator')}, CV ${cv('interrogator')}), ` +
+    `mean prompt prior (weight ${w('prior')}, CV ${cv('prior')}); flip TTA ${p.flip ? 'on' : 'off'}; ` +
+    `ensemble CV ${report.ensemble.toFixed(4)} (${report.folds}-fold grouped by prompt, seed ${report.seed}) on ${trainImages} visible images`
   )
-  return predictFromFeatures(model, queries)
-}
-
-/** Prediction from precomputed descriptors (pure). */
-export function predictFromFeatures(model: BaselineModel, queries: Float32Array): Float32Array {
-  const n = queries.length / model.feature.dim
-  const knn = knnPredict({ features: model.trainFeatures, featureDim: model.feature.dim, embeddings: model.trainEmbeddings, dim: model.dim }, queries, model.k)
-  return combineMembers([knn, repeatRow(model.meanEmbedding, n)], [model.weights.knn, model.weights['mean-prior']], model.dim)
 }
 
 /** Embeds training prompts with the platform's sentence embedder (each distinct prompt once). */
@@ -118,59 +221,4 @@ export async function embedTrainPrompts(
       group: it.group ?? it.prompt,
     }
   })
-}
-
-const toB64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64')
-function fromB64(s: string): Float32Array {
-  const b = Buffer.from(s, 'base64')
-  const out = new Float32Array(b.length / 4)
-  new Uint8Array(out.buffer).set(b.subarray(0, out.length * 4))
-  return out
-}
-
-/** JSON text of a fitted model (float arrays as base64 little-endian float32). */
-export function serializeBaseline(model: BaselineModel): string {
-  return JSON.stringify({
-    ...model,
-    meanEmbedding: toB64(model.meanEmbedding),
-    trainFeatures: toB64(model.trainFeatures),
-    trainEmbeddings: toB64(model.trainEmbeddings),
-  })
-}
-
-export type ParseBaselineResult = { ok: true; model: BaselineModel } | { ok: false; error: { code: 'bad_baseline'; message: string } }
-
-/** Reads `serializeBaseline` output back, checking format and array sizes. */
-export function parseBaseline(text: string): ParseBaselineResult {
-  const bad = (message: string): ParseBaselineResult => ({ ok: false, error: { code: 'bad_baseline', message: `Stored baseline is unusable: ${message}` } })
-  let v: Record<string, unknown>
-  try {
-    v = JSON.parse(text) as Record<string, unknown>
-  } catch {
-    return bad('not JSON')
-  }
-  if (v.format !== BASELINE_FORMAT) return bad(`format is ${JSON.stringify(v.format)}, expected ${BASELINE_FORMAT}`)
-  const feature = v.feature as { name?: unknown; dim?: unknown } | undefined
-  const weights = v.weights as { knn?: unknown; 'mean-prior'?: unknown } | undefined
-  const ids = v.trainIds
-  if (typeof v.dim !== 'number' || typeof v.k !== 'number' || !feature || typeof feature.dim !== 'number' || typeof feature.name !== 'string') return bad('missing dim, k or feature')
-  if (feature.name !== FEATURE_NAME) return bad(`image feature '${feature.name}' is not this version's '${FEATURE_NAME}'`)
-  if (!weights || typeof weights.knn !== 'number' || typeof weights['mean-prior'] !== 'number') return bad('missing weights')
-  if (!Array.isArray(ids) || !ids.every((x) => typeof x === 'string')) return bad('missing trainIds')
-  if (typeof v.meanEmbedding !== 'string' || typeof v.trainFeatures !== 'string' || typeof v.trainEmbeddings !== 'string') return bad('missing arrays')
-  const model: BaselineModel = {
-    format: BASELINE_FORMAT,
-    dim: v.dim,
-    feature: { name: feature.name, dim: feature.dim },
-    k: v.k,
-    weights: { knn: weights.knn, 'mean-prior': weights['mean-prior'] },
-    meanEmbedding: fromB64(v.meanEmbedding),
-    trainIds: ids as string[],
-    trainFeatures: fromB64(v.trainFeatures),
-    trainEmbeddings: fromB64(v.trainEmbeddings),
-  }
-  if (model.meanEmbedding.length !== model.dim) return bad('meanEmbedding has the wrong length')
-  if (model.trainFeatures.length !== ids.length * feature.dim) return bad('trainFeatures has the wrong length')
-  if (model.trainEmbeddings.length !== ids.length * model.dim) return bad('trainEmbeddings has the wrong length')
-  return { ok: true, model }
 }

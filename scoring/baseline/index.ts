@@ -1,13 +1,17 @@
 /**
- * The reference ensemble baseline (kNN over cheap image descriptors + mean prompt prior, weights
- * fitted by group k-fold CV). No pretrained CLIP-family weights could be had offline, so the
- * CLIP members are absent; see bench/RESULTS-baseline.md.
+ * The reference baseline: a pretrained EfficientNet-Lite2 (ImageNet) ensemble of a ridge head,
+ * kNN, a label interrogator and the mean prompt prior, fitted by grouped CV on the visible data
+ * and exported as one ONNX model that the platform's model runner scores like any participant's.
  */
-export { BASELINE_FORMAT, embedTrainPrompts, fitBaseline, parseBaseline, predictBaseline, predictFromFeatures, serializeBaseline } from './baseline.ts'
-export type { BaselineModel, BaselineTrainItem, FitBaselineOptions, FitBaselineResult, ParseBaselineResult } from './baseline.ts'
+export { BASELINE_MANIFEST_JSON, classNameEmbeddings, describeEnsemble, embedTrainPrompts, fitBaseline, imageOutputs, PROMPT_TEMPLATES } from './baseline.ts'
+export type { BaselineTrainItem, FitBaselineOptions, FitBaselineResult } from './baseline.ts'
+export { BACKBONE_MANIFEST, BACKBONE_MANIFEST_JSON, openBackbone, resolveVisionModelDir, VISION_MODEL_NAME } from './backbone.ts'
 export { crossValidate, DEFAULT_GRID, groupFolds } from './cv.ts'
-export type { CvGrid, CvInput, CvReport } from './cv.ts'
-export { FEATURE_DIM, FEATURE_NAME, featuresFromPixels, imageFeatureMatrix, imageFeatures } from './features.ts'
-export { combineMembers, knnFromRanked, knnPredict, meanPrior, rankNeighbours, repeatRow } from './members.ts'
-export type { KnnIndex } from './members.ts'
-export { meanCosine, normalizeRows } from './vectors.ts'
+export type { CvGrid, CvInput, CvReport, EnsembleParams, ImageOutputs } from './cv.ts'
+export { fitEnsemble, nestedCvScore, predictEnsemble } from './ensemble.ts'
+export type { FittedEnsemble } from './ensemble.ts'
+export { BASELINE_OUTPUT, exportEnsembleOnnx } from './export-onnx.ts'
+export { diskFeatureCache } from './feature-cache.ts'
+export type { FeatureCache } from './feature-cache.ts'
+export { findOverlaps, normalizePrompt } from './overlap.ts'
+export type { Overlap, OverlapItem } from './overlap.ts'

@@ -1,21 +1,40 @@
-// The reference baseline as a job: fitted on visible data (rendered here with sharp), embedded with
-// the real all-MiniLM-L6-v2, run on the hidden sample images, scored, shown on the leaderboard as
-// the baseline; a rerun retires the previous one (its scores stay) and rescoring reruns predictions.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+// The reference baseline as a job: fitted on visible data (rendered here with sharp, plus one image
+// that is also hidden, to be flagged), embedded with the real all-MiniLM-L6-v2 and EfficientNet-Lite2,
+// exported as one ONNX model, run on the hidden sample images through the model runner, scored and
+// shown on the leaderboard as the baseline; the starter kit it writes, submitted by a participant,
+// scores the same; a rerun retires the previous one (its scores stay) and rescoring reruns it.
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GET as leaderboard } from '../../app/api/competitions/[slug]/leaderboard/route.ts'
 import { BASELINE_FILE_NAME, defaultTrainDir, enqueueBaseline, readTrainDir } from '../../lib/baseline/baseline.ts'
+import { STARTER_KIT_FILES, starterKitKeys } from '../../lib/baseline/kit.ts'
+import { checkBaselineOverlaps } from '../../lib/baseline/overlap.ts'
+import { config, repoRoot } from '../../lib/platform/config.ts'
 import { findModelDir } from '../../lib/platform/embedder-dir.ts'
-import { params, useTestApp, waitFor, type TestApp } from '../helpers/app.ts'
+import { resolveVisionModelDir } from '../../scoring/baseline/backbone.ts'
+import { parseManifest } from '../../scoring/model/manifest.ts'
+import { joinComp, signUp } from '../api/users.ts'
+import { params, settled, useTestApp, waitFor, type TestApp } from '../helpers/app.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
-import { haveSampleImages, seedImageCompetition } from './fixtures.ts'
+import { haveSampleImages, sampleImages, seedImageCompetition, submitModel } from './fixtures.ts'
 
 const modelDir = findModelDir()
-if (!modelDir && process.env.CI) throw new Error('all-MiniLM-L6-v2 is not prepared (run `npm run models:prepare`); CI must run the baseline job test')
-const skipReason = !haveSampleImages ? 'needs ../shared/data/kaggle-sample' : !modelDir ? 'all-MiniLM-L6-v2 not prepared here (npm run models:prepare)' : ''
+const visionReady = (() => {
+  try {
+    return resolveVisionModelDir(config().modelsDir, repoRoot) !== ''
+  } catch {
+    return false
+  }
+})()
+if ((!modelDir || !visionReady) && process.env.CI) throw new Error('the models are not prepared (run `npm run models:prepare`); CI must run the baseline job test')
+const skipReason = !haveSampleImages
+  ? 'needs ../shared/data/kaggle-sample'
+  : !modelDir || !visionReady
+    ? 'all-MiniLM-L6-v2 or efficientnet-lite2 not prepared here (npm run models:prepare)'
+    : ''
 
 const COLOURS: [string, [number, number, number]][] = [
   ['red', [220, 30, 30]],
@@ -39,6 +58,11 @@ beforeAll(async () => {
       lines.push(`${id},"a ${name} painting with a ${variant ? 'white' : 'black'} square in the middle"`)
     }
   }
+  // The first hidden image, also among the training images: the job flags it before fitting.
+  if (haveSampleImages) {
+    copyFileSync(sampleImages()[0], path.join(trainDir, 'images', 'tr_hidden.png'))
+    lines.push('tr_hidden,"a picture that is also in the hidden test set"')
+  }
   writeFileSync(path.join(trainDir, 'prompts.csv'), `${lines.join('\n')}\n`)
 })
 afterAll(() => rmSync(trainDir, { recursive: true, force: true }))
@@ -46,7 +70,7 @@ afterAll(() => rmSync(trainDir, { recursive: true, force: true }))
 describe('baseline training data', () => {
   it('reads a visible-data folder (prompts.csv + images/), and finds the shared set when present', async () => {
     const items = await readTrainDir(trainDir)
-    expect(items).toHaveLength(10)
+    expect(items).toHaveLength(haveSampleImages ? 11 : 10)
     expect(items[0]).toMatchObject({ id: 'tr_0_0', prompt: 'a red painting with a black square in the middle' })
     const shared = defaultTrainDir()
     if (shared) {
@@ -75,16 +99,40 @@ describe.skipIf(skipReason !== '')(`the baseline job${skipReason ? ` (skipped: $
 
     it('fits, scores and shows the baseline; a rerun replaces it and keeps the history', async () => {
       const c = await seedImageCompetition(app)
+      // Before queueing, the organizer can see what the run would flag.
+      const overlaps = await checkBaselineOverlaps(c.id, { trainDir })
+      const hiddenFirst = await app.db.testImage.findFirstOrThrow({ where: { testSetId: c.testSetId, position: 0 } })
+      expect(overlaps).toEqual([{ trainId: 'tr_hidden', hiddenId: hiddenFirst.imageId, reason: 'same-file' }])
       const first = await enqueueBaseline({ id: c.id }, { trainDir })
       const a = await scoredBaseline(app, first.submission.id)
       expect(a.error).toBeNull()
       expect(a).toMatchObject({ status: 'scored', isBaseline: true, teamId: null, kind: 'model', provider: 'cpu', fileName: BASELINE_FILE_NAME, testSetId: c.testSetId })
       expect(Number.isFinite(a.score)).toBe(true)
-      expect(a.description).toMatch(/kNN over image descriptors \(k=\d+, weight \d\.\d\d, CV -?\d\.\d{4}\) \+ mean prompt prior \(weight \d\.\d\d, CV -?\d\.\d{4}\)/)
-      expect(a.description).toMatch(/on 10 visible images .*image features on CPU/)
+      expect(a.description).toMatch(/ridge head \(λ=[\d.]+, weight \d\.\d\d, CV -?\d\.\d{4}\), kNN \(k=\d+, T=[\d.]+, weight \d\.\d\d, CV -?\d\.\d{4}\), label interrogator/)
+      expect(a.description).toMatch(/ensemble CV -?\d\.\d{4} \(5-fold grouped by prompt, seed 1\) on 11 visible images/)
       const job = await app.db.job.findUniqueOrThrow({ where: { id: first.job.id } })
       expect(job.status).toBe('done')
-      expect(job.log).toMatch(/provider cpu: the baseline's image descriptors are computed with sharp on the CPU/)
+      // Scored through the participants' model runner, which records its provider.
+      expect(job.log).toMatch(/provider cpu: 7 hidden images in \d+ ms \(model runner\)/)
+      expect(job.log).toMatch(/WARNING: 1 training image\(s\) overlap the hidden test set \(same file bytes\): tr_hidden~/)
+      expect(job.log.indexOf('WARNING')).toBeLessThan(job.log.indexOf('backbone features on'))
+
+      // The starter kit: the same ONNX + manifest, a README; submitted as a model, it scores the same.
+      for (const name of STARTER_KIT_FILES) expect(await app.storage.exists(starterKitKeys.file(c.id, name))).toBe(true)
+      const kitModel = await app.storage.readBuffer(starterKitKeys.file(c.id, 'model.onnx'))
+      expect(kitModel.equals(await app.storage.readBuffer(a.fileKey))).toBe(true)
+      const kitManifest = (await app.storage.readBuffer(starterKitKeys.file(c.id, 'manifest.json'))).toString('utf8')
+      expect(parseManifest(kitManifest).ok).toBe(true)
+      expect((await app.storage.readBuffer(starterKitKeys.file(c.id, 'README.md'))).toString('utf8')).toContain(`arena submit -c ${c.slug} -f model.onnx --manifest manifest.json --wait`)
+      const alice = await signUp(app, 'alice')
+      await joinComp(app, alice, c.slug)
+      const res = await submitModel(app, alice, c.slug, kitModel, kitManifest, 'the starter kit, unchanged')
+      expect(res.status).toBe(201)
+      const mine = await settled(app, res.body.submission?.id ?? '')
+      expect(mine.status).toBe('scored')
+      expect(mine.provider).toBe(a.provider)
+      expect(Math.abs((mine.score ?? NaN) - (a.score ?? NaN))).toBeLessThan(1e-6)
+      expect(Math.abs((mine.publicScore ?? NaN) - (a.publicScore ?? NaN))).toBeLessThan(1e-6)
 
       const board = async () => {
         const res = await leaderboard(app.request(`/api/competitions/${c.slug}/leaderboard`), params({ slug: c.slug }))
@@ -110,11 +158,11 @@ describe.skipIf(skipReason !== '')(`the baseline job${skipReason ? ` (skipped: $
         const done = await waitFor(`job ${j.id}`, async () => {
           const row = await app.queue.get(j.id)
           return row && (row.status === 'done' || row.status === 'failed') ? row : null
-        }, 60_000)
+        }, 120_000)
         expect(done.status).toBe('done')
       }
       expect((await app.db.submission.findUniqueOrThrow({ where: { id: b.id } })).score).toBe(b.score)
       expect((await app.db.submission.findUniqueOrThrow({ where: { id: a.id } })).isBaseline).toBe(false)
-    }, 240_000)
+    }, 480_000)
   })
 })

@@ -2,7 +2,7 @@
 // images in the embedded queue's worker → scores equal to the same embeddings submitted as a CSV.
 import { afterEach, describe, expect, it } from 'vitest'
 import { POST as upload } from '../../app/api/competitions/[slug]/submissions/route.ts'
-import { setModelRunLimits } from '../../lib/jobs/run-model.ts'
+import { setModelRunLimits } from '../../lib/jobs/model-limits.ts'
 import { parseManifestValue } from '../../scoring/model/manifest.ts'
 import { runModelOnImages } from '../../scoring/model/run-model.ts'
 import { vectorsToLongCsv } from '../../scoring/score-vectors.ts'

@@ -2,7 +2,7 @@
 // min(ARENA_MODEL_WALL_SECONDS, ARENA_MODEL_BASE_SECONDS + ARENA_MODEL_SECONDS_PER_IMAGE × images),
 // and a run stopped by it uses up its slot of the day like any run that reached the images.
 import { describe, expect, it } from 'vitest'
-import { modelRunLimits } from '../../lib/jobs/run-model.ts'
+import { modelRunLimits } from '../../lib/jobs/model-limits.ts'
 import { scaledWallTimeMs } from '../../scoring/model/run-model.ts'
 import { settled, useTestApp } from '../helpers/app.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
