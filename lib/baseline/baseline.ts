@@ -21,6 +21,7 @@ import { localCopy } from '../platform/storage.ts'
 import { enqueueJob } from '../queue/payloads.ts'
 import { requireCompetition } from '../competitions/competitions.ts'
 import { listExamples } from '../testsets/examples.ts'
+import { IMAGE_EXTENSIONS, isTestSetInputError, parsePromptsCsv, type PromptRecord } from '../testsets/input.ts'
 
 /** File name of every reference-baseline submission (with teamId null it marks one). */
 export const BASELINE_FILE_NAME = 'reference-baseline.onnx'
@@ -62,12 +63,10 @@ export class TrainDataError extends Error {
   }
 }
 
-function readCsv(text: string): Record<string, string>[] {
-  const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' })
-  return parsed.data
+/** metadata.csv (imgId,file,promptGroup): an ordinary CSV with a header. */
+function readMetadataCsv(text: string): Record<string, string>[] {
+  return Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: 'greedy' }).data
 }
-
-const IMAGE_EXTS = ['.png', '.jpg', '.jpeg', '.webp']
 
 /**
  * Reads a visible-data folder: `prompts.csv` (imgId,prompt,…), the images under `images/` (or
@@ -77,19 +76,22 @@ const IMAGE_EXTS = ['.png', '.jpg', '.jpeg', '.webp']
 export async function readTrainDir(dir: string): Promise<TrainImage[]> {
   const promptsPath = path.join(dir, 'prompts.csv')
   if (!existsSync(promptsPath)) throw new TrainDataError(`${dir} has no prompts.csv (imgId,prompt)`)
-  const prompts = readCsv(await readFile(promptsPath, 'utf8'))
+  let prompts: PromptRecord[]
+  try {
+    prompts = parsePromptsCsv(await readFile(promptsPath, 'utf8'), promptsPath)
+  } catch (err) {
+    if (isTestSetInputError(err)) throw new TrainDataError(err.message)
+    throw err
+  }
   const meta = new Map<string, Record<string, string>>()
   const metaPath = path.join(dir, 'metadata.csv')
-  if (existsSync(metaPath)) for (const r of readCsv(await readFile(metaPath, 'utf8'))) if (r.imgId) meta.set(r.imgId, r)
+  if (existsSync(metaPath)) for (const r of readMetadataCsv(await readFile(metaPath, 'utf8'))) if (r.imgId) meta.set(r.imgId, r)
   const out: TrainImage[] = []
-  for (const r of prompts) {
-    const id = r.imgId?.trim()
-    const prompt = r.prompt
-    if (!id || prompt === undefined) throw new TrainDataError(`${promptsPath}: expected the columns imgId,prompt`)
+  for (const { id, prompt } of prompts) {
     const m = meta.get(id)
     const candidates = [
       ...(m?.file ? [path.join(dir, m.file)] : []),
-      ...IMAGE_EXTS.flatMap((e) => [path.join(dir, 'images', `${id}${e}`), path.join(dir, `${id}${e}`)]),
+      ...IMAGE_EXTENSIONS.flatMap((e) => [path.join(dir, 'images', `${id}${e}`), path.join(dir, `${id}${e}`)]),
     ]
     const imagePath = candidates.find((p) => existsSync(p))
     if (!imagePath) throw new TrainDataError(`${dir}: no image for '${id}' (looked for images/${id}.png|jpg|jpeg|webp)`)
