@@ -4,6 +4,13 @@ import { db, type Competition, type User } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
 import { notFound } from '../errors.ts'
 
+/** The slug rule: lower-case letters, digits and dashes, 2–63 characters, not starting with a dash. */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/
+
+export function isSlug(value: string): boolean {
+  return SLUG_PATTERN.test(value)
+}
+
 export type CompetitionPhase = 'upcoming' | 'active' | 'finished'
 
 export function phaseOf(c: Pick<Competition, 'startAt' | 'deadline'>, now = new Date()): CompetitionPhase {

@@ -7,6 +7,9 @@ import { closeDb } from '../platform/db.ts'
 import { queue } from '../queue/index.ts'
 import { jobHandlers } from '../jobs/index.ts'
 import type { RunningWorker } from '../queue/types.ts'
+import { createSetupToken, promoteAdminEmail } from '../accounts/setup.ts'
+import { closeRateLimits } from '../accounts/rate-limit.ts'
+import { stampClientAddress } from './client-address.ts'
 
 export interface ServeOptions {
   dev?: boolean
@@ -34,10 +37,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   await app.prepare()
   const handle = app.getRequestHandler()
   const server = http.createServer((req, res) => {
+    stampClientAddress(req, cfg.trustProxy)
     void handle(req, res)
   })
-  // Large uploads stream for a long time: no request timeout on the socket.
+  // Large uploads stream for a long time: no cap on a whole request. Stalls are cut instead: the
+  // headers must arrive within 20 s, a connection idle for ARENA_IDLE_TIMEOUT_SECONDS (60) is
+  // closed, and uploads keep a minimum rate (lib/web/upload-limits.ts).
   server.requestTimeout = 0
+  server.headersTimeout = 20_000
+  server.timeout = cfg.idleTimeoutMs
   const port = options.port ?? cfg.port
   await new Promise<void>((resolve) => server.listen(port, cfg.host, resolve))
 
@@ -47,6 +55,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const actualPort = typeof address === 'object' && address ? address.port : port
   const url = `http://localhost:${actualPort}`
   log(`Prompt Arena on ${url} (${cfg.databaseProvider}, queue: ${queue().mode}, in-process workers: ${workers.length})`)
+  if (await promoteAdminEmail()) log(`accounts: ${cfg.adminEmail} is now an organizer (ARENA_ADMIN_EMAIL)`)
+  const setupToken = await createSetupToken()
+  if (setupToken) {
+    log(`accounts: no organizer yet. To become the organizer, open ${url}/setup?token=${setupToken} and sign up or sign in there (the link works once, until an organizer exists); or run: npx arena users create --organizer …`)
+  }
 
   return {
     url,
@@ -55,6 +68,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await app.close?.()
       await queue().close()
+      await closeRateLimits()
       await closeDb()
     },
   }
