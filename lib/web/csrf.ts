@@ -22,7 +22,14 @@ export function requestHost(request: Request): string | null {
     const forwarded = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim()
     if (forwarded) return forwarded.toLowerCase()
   }
-  return request.headers.get('host')?.toLowerCase() ?? null
+  const host = request.headers.get('host')
+  if (host) return host.toLowerCase()
+  // Only route handlers called directly (tests) lack a Host header: the URL carries it then.
+  try {
+    return new URL(request.url).host.toLowerCase()
+  } catch {
+    return null
+  }
 }
 
 /** Why a request is cross-site, or null when it comes from our own pages (or from no browser). */

@@ -1,5 +1,4 @@
 // The platform process: migrations, demo seed, the Next.js app and the in-process worker.
-import http from 'node:http'
 import next from 'next'
 import { config, repoRoot } from '../platform/config.ts'
 import { applyMigrations } from '../platform/migrate.ts'
@@ -9,7 +8,7 @@ import { jobHandlers } from '../jobs/index.ts'
 import type { RunningWorker } from '../queue/types.ts'
 import { createSetupToken, promoteAdminEmail } from '../accounts/setup.ts'
 import { closeRateLimits } from '../accounts/rate-limit.ts'
-import { stampClientAddress } from './client-address.ts'
+import { createNodeServer } from './node-server.ts'
 
 export interface ServeOptions {
   dev?: boolean
@@ -36,16 +35,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const app = next({ dev: options.dev ?? false, dir: repoRoot, hostname: cfg.host, port: options.port ?? cfg.port })
   await app.prepare()
   const handle = app.getRequestHandler()
-  const server = http.createServer((req, res) => {
-    stampClientAddress(req, cfg.trustProxy)
-    void handle(req, res)
-  })
-  // Large uploads stream for a long time: no cap on a whole request. Stalls are cut instead: the
-  // headers must arrive within 20 s, a connection idle for ARENA_IDLE_TIMEOUT_SECONDS (60) is
-  // closed, and uploads keep a minimum rate (lib/web/upload-limits.ts).
-  server.requestTimeout = 0
-  server.headersTimeout = 20_000
-  server.timeout = cfg.idleTimeoutMs
+  const server = createNodeServer((req, res) => void handle(req, res), { trustProxy: cfg.trustProxy, idleTimeoutMs: cfg.idleTimeoutMs })
   const port = options.port ?? cfg.port
   await new Promise<void>((resolve) => server.listen(port, cfg.host, resolve))
 

@@ -1,0 +1,64 @@
+// Issue 11 items 5, 7 and 11 at the HTTP server in front of Next.js (lib/web/node-server.ts): the
+// client address header cannot be forged, X-Forwarded-* is believed only behind a configured
+// proxy, and a stalled upload is closed by the idle timeout instead of staying open forever.
+import net from 'node:net'
+import type { AddressInfo } from 'node:net'
+import type http from 'node:http'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createNodeServer } from '../../lib/web/node-server.ts'
+import { CLIENT_ADDRESS_HEADER } from '../../lib/web/client-address.ts'
+
+let server: http.Server | undefined
+afterEach(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))
+  server = undefined
+})
+
+async function start(trustProxy: number, idleTimeoutMs = 60_000): Promise<string> {
+  server = createNodeServer(
+    (req, res) => {
+      // As an upload route does: read the whole body, then answer.
+      req.resume()
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json')
+        res.end(JSON.stringify(req.headers))
+      })
+    },
+    { trustProxy, idleTimeoutMs },
+  )
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+}
+
+const spoofed = { [CLIENT_ADDRESS_HEADER]: '6.6.6.6', 'x-forwarded-for': '7.7.7.7', 'x-forwarded-host': 'evil.example' }
+
+describe('the platform server', () => {
+  it('stamps the socket address and drops forwarded headers when no proxy is configured', async () => {
+    const url = await start(0)
+    const seen = (await (await fetch(url, { headers: spoofed })).json()) as Record<string, string>
+    expect(seen[CLIENT_ADDRESS_HEADER]).toBe('127.0.0.1')
+    expect(seen['x-forwarded-for']).toBeUndefined()
+    expect(seen['x-forwarded-host']).toBeUndefined()
+  })
+
+  it('takes the address the trusted proxy appended to X-Forwarded-For', async () => {
+    const url = await start(1)
+    const seen = (await (await fetch(url, { headers: { ...spoofed, 'x-forwarded-for': '6.6.6.6, 203.0.113.9' } })).json()) as Record<string, string>
+    // The left entry is what the client claimed; the proxy appended the address it saw.
+    expect(seen[CLIENT_ADDRESS_HEADER]).toBe('203.0.113.9')
+    expect(seen['x-forwarded-host']).toBe('evil.example')
+  })
+
+  it('closes a connection whose upload stalls', async () => {
+    const url = new URL(await start(0, 300))
+    const socket = net.connect(Number(url.port), url.hostname)
+    await new Promise<void>((resolve) => socket.once('connect', resolve))
+    const started = Date.now()
+    // Headers and the first bytes of a 10 MB body, then nothing.
+    socket.write(`POST /upload HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: text/csv\r\nContent-Length: ${10 * 1024 * 1024}\r\n\r\nimgId_eId,val\n`)
+    await new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    const elapsed = Date.now() - started
+    expect(elapsed).toBeGreaterThanOrEqual(250)
+    expect(elapsed).toBeLessThan(5_000)
+  })
+})
