@@ -43,7 +43,8 @@ const cache = new WeakMap<object, { key: string; limiters: Limiters }>()
 function build(store: Db | Redis, s: RateLimitSettings): Limiters {
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
     const insuranceLimiter = new RateLimiterMemory({ keyPrefix, points, duration })
-    if (store instanceof Redis) return new RateLimiterRedis({ storeClient: store, keyPrefix, points, duration, insuranceLimiter })
+    // In Redis under the platform's key prefix, like the queue: several platforms may share one Redis.
+    if (store instanceof Redis) return new RateLimiterRedis({ storeClient: store, keyPrefix: `${config().redisPrefix}:rl:${keyPrefix}`, points, duration, insuranceLimiter })
     // Prisma exposes the model as `rateLimiterFlexible` (the store's default names the model).
     return new RateLimiterPrisma({ storeClient: store, tableName: 'rateLimiterFlexible', keyPrefix, points, duration, insuranceLimiter })
   }
