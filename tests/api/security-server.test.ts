@@ -14,14 +14,16 @@ afterEach(async () => {
   server = undefined
 })
 
-async function start(trustProxy: number, idleTimeoutMs = 60_000): Promise<string> {
+async function start(trustProxy: number, idleTimeoutMs = 60_000, workMs = 0): Promise<string> {
   server = createNodeServer(
     (req, res) => {
-      // As an upload route does: read the whole body, then answer.
+      // As an upload route does: read the whole body, work on it, then answer.
       req.resume()
       req.on('end', () => {
-        res.setHeader('content-type', 'application/json')
-        res.end(JSON.stringify(req.headers))
+        setTimeout(() => {
+          res.setHeader('content-type', 'application/json')
+          res.end(JSON.stringify(req.headers))
+        }, workMs)
       })
     },
     { trustProxy, idleTimeoutMs },
@@ -60,5 +62,11 @@ describe('the platform server', () => {
     const elapsed = Date.now() - started
     expect(elapsed).toBeGreaterThanOrEqual(250)
     expect(elapsed).toBeLessThan(5_000)
+  })
+
+  it('does not cut off a complete request while the server works on its answer', async () => {
+    const url = await start(0, 200, 600)
+    const res = await fetch(`${url}/upload`, { method: 'POST', body: 'imgId_eId,val\n' })
+    expect(res.status).toBe(200)
   })
 })
