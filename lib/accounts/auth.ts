@@ -11,8 +11,6 @@ import { hashPassword, needsRehash, setBcryptCost, verifyPassword } from './pass
 import { displayNameSchema } from './names.ts'
 import { isAdminEmail } from './setup.ts'
 
-export { hashPassword, verifyPassword } from './passwords.ts'
-
 export const TOKEN_PREFIX = 'pa_'
 
 /** Tests lower the bcrypt cost so that sign-ups stay fast. */
