@@ -7,6 +7,7 @@ import type http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createNodeServer } from '../../lib/web/node-server.ts'
 import { CLIENT_ADDRESS_HEADER } from '../../lib/web/client-address.ts'
+import { loadConfig } from '../../lib/platform/config.ts'
 
 let server: http.Server | undefined
 afterEach(async () => {
@@ -68,5 +69,20 @@ describe('the platform server', () => {
     const url = await start(0, 200, 600)
     const res = await fetch(`${url}/upload`, { method: 'POST', body: 'imgId_eId,val\n' })
     expect(res.status).toBe(200)
+  })
+})
+
+describe('the security settings', () => {
+  it('trust no proxy and apply the documented limits unless told otherwise', () => {
+    const d = loadConfig({})
+    expect(d.trustProxy).toBe(0)
+    expect(d.adminEmail).toBeUndefined()
+    expect(d.rateLimits).toEqual({ signInFailuresPerAccount: 10, signInFailuresPerAddress: 30, signUpsPerAddress: 10, tokenFailuresPerAddress: 30 })
+    expect([d.uploadsPerUser, d.uploadMinBytesPerSecond, d.idleTimeoutMs]).toEqual([2, 8 * 1024, 60_000])
+    expect(loadConfig({ ARENA_TRUST_PROXY: '1' }).trustProxy).toBe(1)
+    expect(loadConfig({ ARENA_TRUST_PROXY: 'yes' }).trustProxy).toBe(1)
+    expect(loadConfig({ ARENA_TRUST_PROXY: '2' }).trustProxy).toBe(2)
+    expect(loadConfig({ ARENA_ADMIN_EMAIL: 'Boss@Example.org' }).adminEmail).toBe('boss@example.org')
+    expect(() => loadConfig({ ARENA_ADMIN_EMAIL: 'not an e-mail' })).toThrow(/ARENA_ADMIN_EMAIL/)
   })
 })
