@@ -39,13 +39,16 @@ export async function listCompetitions(now = new Date()): Promise<CompetitionSum
 
 
 /** The competition with this slug, or null. */
+/** The competition of a slug; null for a value that breaks the slug rule, without a query. */
 export async function findCompetition(slug: string): Promise<Competition | null> {
+  if (!isSlug(slug)) return null
   return db().competition.findUnique({ where: { slug } })
 }
 
 export async function requireCompetition(slug: string): Promise<Competition> {
   const c = await findCompetition(slug)
-  if (!c) throw notFound(`No competition '${slug}'`)
+  // Only a well-formed slug is echoed back.
+  if (!c) throw notFound(isSlug(slug) ? `No competition '${slug}'` : 'No such competition')
   return c
 }
 

@@ -75,6 +75,10 @@ forEachDatabase((t) => {
     fd.set('file', new Blob(['imgId_eId,val\n']), 'sub.csv')
     const res = await submitForm(app.request('/forms/submit', { body: fd, headers: { cookie: u.cookie } }))
     expect(target(res).origin).toBe('http://arena.test')
+    // The API refuses such a slug by the slug rule, without echoing it.
+    const api = await join(app.request('/api/competitions/x/join', { method: 'POST', token: u.token }), params({ slug: '../..//evil.example' }))
+    expect(api.status).toBe(404)
+    expect(await api.text()).not.toContain('evil.example')
   })
 
   it('7: refuses API writes with the session cookie from another site; tokens are exempt', async () => {
