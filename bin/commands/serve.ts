@@ -9,7 +9,8 @@ export const serveCommand: Command = {
 Applies migrations, seeds the demo competition into an empty database (ARENA_DEMO=0 to skip),
 serves the web app and API on PORT (default 3000), and runs ARENA_INPROCESS_WORKERS (default 1)
 worker loops in the same process. With REDIS_URL set, jobs go through BullMQ and any number of
-\`arena worker\` processes may run elsewhere.
+\`arena worker\` processes may run elsewhere. While the platform has no organizer, the log shows
+a one-time setup link (/setup?token=…) that makes whoever opens it, signed in, the organizer.
 
 Options:
   --port N   port to listen on (default $PORT or 3000)

@@ -9,7 +9,8 @@ export const usersCreateCommand: Command = {
   help: `Usage: arena users create --email EMAIL --name NAME --password PASSWORD [--organizer]
 
 Works on the database of DATABASE_URL (default: the SQLite file in ARENA_DATA_DIR), applying
-pending migrations first. The first account of a platform is always an organizer.
+pending migrations first. Sign-up on the web only ever makes participants: this command (with
+--organizer), ARENA_ADMIN_EMAIL, or the setup link the server prints at start makes an organizer.
 
 Options:
   --email EMAIL         sign-in email

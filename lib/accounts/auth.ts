@@ -1,29 +1,21 @@
-// Accounts: email + password (bcrypt), browser sessions by random cookie, personal API tokens.
-// Only SHA-256 digests of session cookies and API tokens are stored, so a database leak does not
-// hand out live credentials.
+// Accounts: email + password (lib/accounts/passwords.ts), browser sessions by random cookie,
+// personal API tokens. Only SHA-256 digests of session cookies and API tokens are stored, so a
+// database leak does not hand out live credentials.
 import { createHash, randomBytes } from 'node:crypto'
-import bcrypt from 'bcryptjs'
 import { z } from 'zod'
 import { config } from '../platform/config.ts'
 import { db, type ApiToken, type User } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
 import { conflict, forbidden, isUniqueViolation } from '../errors.ts'
+import { hashPassword, needsRehash, setBcryptCost, verifyPassword } from './passwords.ts'
+import { displayNameSchema } from './names.ts'
+import { isAdminEmail } from './setup.ts'
 
 export const TOKEN_PREFIX = 'pa_'
 
-let bcryptCost = 10
-
 /** Tests lower the bcrypt cost so that sign-ups stay fast. */
 export function configureAuth(options: { bcryptCost?: number }): void {
-  if (options.bcryptCost !== undefined) bcryptCost = options.bcryptCost
-}
-
-export function hashPassword(password: string, options: { cost?: number } = {}): Promise<string> {
-  return bcrypt.hash(password, options.cost ?? bcryptCost)
-}
-
-export function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash)
+  if (options.bcryptCost !== undefined) setBcryptCost(options.bcryptCost)
 }
 
 export function sha256(text: string): string {
@@ -45,23 +37,21 @@ export function publicUser(u: User): PublicUser {
 
 export const signUpSchema = z.object({
   email: z.email().max(254).transform((e) => e.toLowerCase()),
-  name: z.string().trim().min(1).max(80),
+  name: displayNameSchema(80),
   password: z.string().min(8, 'Password must be at least 8 characters').max(200),
 })
 export type SignUpInput = z.output<typeof signUpSchema>
 
 /**
- * Creates an account. The first account of the platform becomes organizer (so a fresh install
- * can be administered); `organizer: true` forces the role (CLI `users create --organizer`).
+ * Creates an account: a participant, unless `organizer: true` (CLI `users create --organizer`) or
+ * the e-mail is ARENA_ADMIN_EMAIL. Open sign-up never makes the first account an organizer: see
+ * lib/accounts/setup.ts for how a platform gets its first one.
  */
 export async function createUser(input: SignUpInput & { organizer?: boolean }): Promise<User> {
   const passwordHash = await hashPassword(input.password)
   try {
-    return await db().$transaction(async (tx) => {
-      const first = (await tx.user.count()) === 0
-      return tx.user.create({
-        data: { email: input.email, name: input.name, passwordHash, role: input.organizer || first ? 'organizer' : 'participant', createdAt: now() },
-      })
+    return await db().user.create({
+      data: { email: input.email, name: input.name, passwordHash, role: input.organizer || isAdminEmail(input.email) ? 'organizer' : 'participant', createdAt: now() },
     })
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict('An account with this email already exists', 'email_taken')
@@ -77,10 +67,14 @@ export async function authenticate(email: string, password: string): Promise<Use
   if (!user) {
     // Spend the same time as a real check so response times do not reveal which emails exist.
     dummyHash ??= await hashPassword('not a password')
-    await bcrypt.compare(password, dummyHash)
+    await verifyPassword(password, dummyHash)
     return null
   }
-  return (await verifyPassword(password, user.passwordHash)) ? user : null
+  if (!(await verifyPassword(password, user.passwordHash))) return null
+  if (needsRehash(user.passwordHash)) {
+    return db().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } })
+  }
+  return user
 }
 
 function randomToken(): string {

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { db, type Competition } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
 import { conflict, isUniqueViolation } from '../errors.ts'
-import { requireCompetition } from './competitions.ts'
+import { requireCompetition, SLUG_PATTERN } from './competitions.ts'
 
 const fields = {
   title: z.string().trim().min(1).max(200),
@@ -19,7 +19,7 @@ const fields = {
 }
 
 export const createCompetitionSchema = z.object({
-  slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'slug: lower-case letters, digits and dashes'),
+  slug: z.string().regex(SLUG_PATTERN, 'slug: lower-case letters, digits and dashes'),
   ...fields,
   subtitle: fields.subtitle.optional(),
   description: fields.description.optional(),

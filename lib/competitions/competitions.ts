@@ -4,6 +4,13 @@ import { db, type Competition, type User } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
 import { notFound } from '../errors.ts'
 
+/** The slug rule: lower-case letters, digits and dashes, 2–63 characters, not starting with a dash. */
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/
+
+export function isSlug(value: string): boolean {
+  return SLUG_PATTERN.test(value)
+}
+
 export type CompetitionPhase = 'upcoming' | 'active' | 'finished'
 
 export function phaseOf(c: Pick<Competition, 'startAt' | 'deadline'>, now = new Date()): CompetitionPhase {
@@ -32,13 +39,16 @@ export async function listCompetitions(now = new Date()): Promise<CompetitionSum
 
 
 /** The competition with this slug, or null. */
+/** The competition of a slug; null for a value that breaks the slug rule, without a query. */
 export async function findCompetition(slug: string): Promise<Competition | null> {
+  if (!isSlug(slug)) return null
   return db().competition.findUnique({ where: { slug } })
 }
 
 export async function requireCompetition(slug: string): Promise<Competition> {
   const c = await findCompetition(slug)
-  if (!c) throw notFound(`No competition '${slug}'`)
+  // Only a well-formed slug is echoed back.
+  if (!c) throw notFound(isSlug(slug) ? `No competition '${slug}'` : 'No such competition')
   return c
 }
 

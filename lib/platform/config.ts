@@ -57,6 +57,21 @@ const schema = z.object({
   ARENA_SESSION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Secure cookies (HTTPS deployments). */
   ARENA_SECURE_COOKIES: boolish.default(false),
+  /** Reverse proxies in front of the server (0: none): only then are X-Forwarded-* headers believed. */
+  ARENA_TRUST_PROXY: z.union([boolish.transform((b) => (b ? 1 : 0)), z.coerce.number().int().min(0).max(10)]).default(0),
+  /** The account with this e-mail is the organizer (promoted at start, or when it signs up). */
+  ARENA_ADMIN_EMAIL: z.email().transform((e) => e.toLowerCase()).optional(),
+  /** Failed sign-ins per account, and per client address, in 15 minutes; sign-ups per address per hour; failed API-token uses per address in 15 minutes. */
+  ARENA_SIGNIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(10),
+  ARENA_SIGNIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  ARENA_SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).default(10),
+  ARENA_TOKEN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  /** Uploads one user may stream at once (per web process). */
+  ARENA_UPLOADS_PER_USER: z.coerce.number().int().min(1).default(2),
+  /** Slowest accepted upload, in KiB/s over each 30-second window. */
+  ARENA_UPLOAD_MIN_KBPS: z.coerce.number().min(0).default(8),
+  /** A connection that sends nothing for this long is closed. */
+  ARENA_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
 })
 
 export interface Config {
@@ -80,6 +95,19 @@ export interface Config {
   jobLeaseMs: number
   sessionDays: number
   secureCookies: boolean
+  trustProxy: number
+  adminEmail: string | undefined
+  rateLimits: RateLimitSettings
+  uploadsPerUser: number
+  uploadMinBytesPerSecond: number
+  idleTimeoutMs: number
+}
+
+export interface RateLimitSettings {
+  signInFailuresPerAccount: number
+  signInFailuresPerAddress: number
+  signUpsPerAddress: number
+  tokenFailuresPerAddress: number
 }
 
 export class ConfigError extends Error {}
@@ -116,6 +144,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLeaseMs: e.ARENA_JOB_LEASE_SECONDS * 1000,
     sessionDays: e.ARENA_SESSION_DAYS,
     secureCookies: e.ARENA_SECURE_COOKIES,
+    trustProxy: e.ARENA_TRUST_PROXY,
+    adminEmail: e.ARENA_ADMIN_EMAIL,
+    rateLimits: {
+      signInFailuresPerAccount: e.ARENA_SIGNIN_FAILURES_PER_ACCOUNT,
+      signInFailuresPerAddress: e.ARENA_SIGNIN_FAILURES_PER_ADDRESS,
+      signUpsPerAddress: e.ARENA_SIGNUPS_PER_ADDRESS,
+      tokenFailuresPerAddress: e.ARENA_TOKEN_FAILURES_PER_ADDRESS,
+    },
+    uploadsPerUser: e.ARENA_UPLOADS_PER_USER,
+    uploadMinBytesPerSecond: e.ARENA_UPLOAD_MIN_KBPS * 1024,
+    idleTimeoutMs: e.ARENA_IDLE_TIMEOUT_SECONDS * 1000,
   }
 }
 

@@ -5,7 +5,7 @@
 import { Readable } from 'node:stream'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import busboy from 'busboy'
-import { ApiError, badRequest } from '../errors.ts'
+import { ApiError, badRequest, isApiError } from '../errors.ts'
 
 export type MultipartPart =
   | { readonly kind: 'field'; readonly name: string; readonly value: string }
@@ -67,7 +67,8 @@ export async function* readMultipart(body: ReadableStream<Uint8Array>, contentTy
     notify()
   })
   const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>)
-  source.on('error', () => fail(badMultipart('The upload broke off before the form ended')))
+  // An ApiError is a limit of ours (e.g. the minimum upload rate): it keeps its status.
+  source.on('error', (err) => fail(isApiError(err) ? err : badMultipart('The upload broke off before the form ended')))
   source.pipe(parser)
   try {
     for (;;) {

@@ -95,10 +95,10 @@ export function openApiDocument(): Json {
       '/api/health': { get: op('Service health', { '200': ok('Healthy'), '503': ok('Unhealthy') }, { security: [] }) },
       '/api/openapi.json': { get: op('This document', { '200': ok('OpenAPI 3.1 document') }, { security: [] }) },
       '/api/auth/signup': {
-        post: op('Create an account (the first becomes organizer) and sign in', { '201': ok('Signed up; session cookie set', { type: 'object', properties: { user: ref('User') } }), '400': err('Invalid input'), '409': err('Email taken') }, { security: [], requestBody: body(signUpSchema) }),
+        post: op('Create a participant account, then sign in; the same 202 whether or not the e-mail was registered (no enumeration)', { '202': ok('Accepted', { type: 'object', properties: { message: { type: 'string' } } }), '400': err('Invalid input'), '429': err('Too many sign-ups from this address (Retry-After)') }, { security: [], requestBody: body(signUpSchema) }),
       },
       '/api/auth/signin': {
-        post: op('Sign in with email and password', { '200': ok('Session cookie set', { type: 'object', properties: { user: ref('User') } }), '401': err('Wrong email or password') }, { security: [], requestBody: body({ type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' } } }) }),
+        post: op('Sign in with email and password', { '200': ok('Session cookie set', { type: 'object', properties: { user: ref('User') } }), '401': err('Wrong email or password'), '429': err('Too many failed sign-ins for this account or address (Retry-After)') }, { security: [], requestBody: body({ type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' } } }) }),
       },
       '/api/auth/signout': { post: op('Sign out (ends the session)', { '200': ok('Signed out') }) },
       '/api/auth/me': { get: op('The signed-in user', { '200': ok('User', { type: 'object', properties: { user: ref('User') } }), ...authErrors }) },

@@ -1,5 +1,4 @@
 // The platform process: migrations, demo seed, the Next.js app and the in-process worker.
-import http from 'node:http'
 import next from 'next'
 import { config, repoRoot } from '../platform/config.ts'
 import { applyMigrations } from '../platform/migrate.ts'
@@ -7,6 +6,9 @@ import { closeDb } from '../platform/db.ts'
 import { queue } from '../queue/index.ts'
 import { jobHandlers } from '../jobs/index.ts'
 import type { RunningWorker } from '../queue/types.ts'
+import { createSetupToken, promoteAdminEmail } from '../accounts/setup.ts'
+import { closeRateLimits } from '../accounts/rate-limit.ts'
+import { createNodeServer } from './node-server.ts'
 
 export interface ServeOptions {
   dev?: boolean
@@ -33,11 +35,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const app = next({ dev: options.dev ?? false, dir: repoRoot, hostname: cfg.host, port: options.port ?? cfg.port })
   await app.prepare()
   const handle = app.getRequestHandler()
-  const server = http.createServer((req, res) => {
-    void handle(req, res)
-  })
-  // Large uploads stream for a long time: no request timeout on the socket.
-  server.requestTimeout = 0
+  const server = createNodeServer((req, res) => void handle(req, res), { trustProxy: cfg.trustProxy, idleTimeoutMs: cfg.idleTimeoutMs })
   const port = options.port ?? cfg.port
   await new Promise<void>((resolve) => server.listen(port, cfg.host, resolve))
 
@@ -47,6 +45,11 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const actualPort = typeof address === 'object' && address ? address.port : port
   const url = `http://localhost:${actualPort}`
   log(`Prompt Arena on ${url} (${cfg.databaseProvider}, queue: ${queue().mode}, in-process workers: ${workers.length})`)
+  if (await promoteAdminEmail()) log(`accounts: ${cfg.adminEmail} is now an organizer (ARENA_ADMIN_EMAIL)`)
+  const setupToken = await createSetupToken()
+  if (setupToken) {
+    log(`accounts: no organizer yet. To become the organizer, open ${url}/setup?token=${setupToken} and sign up or sign in there (the link works once, until an organizer exists); or run: npx arena users create --organizer …`)
+  }
 
   return {
     url,
@@ -55,6 +58,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await app.close?.()
       await queue().close()
+      await closeRateLimits()
       await closeDb()
     },
   }

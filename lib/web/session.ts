@@ -2,6 +2,7 @@
 // header) handed to the auth service, which owns the rules.
 import { cookies, headers } from 'next/headers'
 import { userFromRequest } from './auth.ts'
+import { CLIENT_ADDRESS_HEADER } from './client-address.ts'
 import type { User } from '../platform/db.ts'
 
 /** The viewer of the page being rendered, or null when signed out. */
@@ -12,6 +13,9 @@ export async function currentUser(): Promise<User | null> {
   if (cookie) forwarded.set('cookie', cookie)
   const authz = h.get('authorization')
   if (authz) forwarded.set('authorization', authz)
+  // Bad bearer tokens count against the client's address (set by lib/web/server.ts).
+  const address = h.get(CLIENT_ADDRESS_HEADER)
+  if (address) forwarded.set(CLIENT_ADDRESS_HEADER, address)
   return userFromRequest(new Request('http://arena.local/', { headers: forwarded }))
 }
 

@@ -8,6 +8,7 @@ import { badRequest } from '../errors.ts'
 import type { SubmissionUpload } from '../submissions/create.ts'
 import type { TestSetUpload } from '../testsets/upload.ts'
 import { isMultipart, readMultipart, readTextPart, type MultipartPart } from './multipart.ts'
+import { minimumRate } from './upload-limits.ts'
 
 /** Text fields other than a model's manifest. */
 const FIELD_BYTES = 64 * 1024
@@ -85,12 +86,12 @@ export async function uploadFromRequest(request: Request): Promise<SubmissionUpl
     const length = Number(request.headers.get('content-length'))
     return {
       fileName: query.filename ?? 'submission.csv',
-      stream: webStreamChunks(request.body),
+      stream: webStreamChunks(minimumRate(request.body)),
       fields: () => query,
       sizeHint: Number.isFinite(length) && length > 0 ? length : undefined,
     }
   }
-  return multipartUpload(request.body, contentType as string, query, SUBMISSION_FORM)
+  return multipartUpload(minimumRate(request.body), contentType as string, query, SUBMISSION_FORM)
 }
 
 const MODEL_FIELDS = new Set(['model', 'file'])
@@ -113,7 +114,7 @@ export async function modelUploadFromRequest(request: Request): Promise<Submissi
   if (!request.body || !isMultipart(contentType)) {
     throw badRequest('Send a multipart form with the fields model (the .onnx file), manifest (JSON) and description', 'bad_multipart')
   }
-  return multipartUpload(request.body, contentType as string, { ...queryOf(request), kind: 'model' }, MODEL_FORM)
+  return multipartUpload(minimumRate(request.body), contentType as string, { ...queryOf(request), kind: 'model' }, MODEL_FORM)
 }
 
 /**
@@ -126,7 +127,7 @@ export function testSetUploadFromRequest(request: Request): TestSetUpload {
     throw badRequest('Send a multipart form with the files images (a .zip of the images) and prompts (the imgId,prompt CSV)', 'no_file')
   }
   const fields: Record<string, string> = queryOf(request)
-  const body = request.body
+  const body = minimumRate(request.body)
   async function* files(): AsyncGenerator<{ name: string; stream: AsyncIterable<Uint8Array> }> {
     for await (const part of readMultipart(body, contentType as string, { fieldBytes: FIELD_BYTES })) {
       if (part.kind === 'field') fields[part.name] = part.value

@@ -1,6 +1,7 @@
 // The daily submission limit: its reset at 00:00 UTC (with an injected clock) and its race safety.
 import { afterEach, expect, it } from 'vitest'
 import { setClock } from '../../lib/platform/clock.ts'
+import { configureUploadLimits } from '../../lib/web/upload-limits.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { seedCompetition, settled, submissionCsv, useTestApp } from '../helpers/app.ts'
 import { joinComp, signUp, submit } from './users.ts'
@@ -42,7 +43,9 @@ forEachDatabase((t) => {
     const u = await signUp(app)
     const team = await joinComp(app, u, c.slug)
     const csv = submissionCsv(c.truth, () => 1)
-    const results = await Promise.all(Array.from({ length: 8 }, () => submit(app, u, c.slug, csv)))
+    // The daily quota is under test here, not the cap on one user's concurrent uploads.
+    configureUploadLimits({ perUser: 8 })
+    const results = await Promise.all(Array.from({ length: 8 }, () => submit(app, u, c.slug, csv))).finally(() => configureUploadLimits(undefined))
     const statuses = results.map((r) => r.status).sort()
     expect(statuses).toEqual([201, 201, 201, 429, 429, 429, 429, 429])
     expect(await t.db.submission.count({ where: { teamId: team.id } })).toBe(3)

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { expect } from 'vitest'
 import { POST as signup } from '../../app/api/auth/signup/route.ts'
+import { POST as signin } from '../../app/api/auth/signin/route.ts'
 import { POST as createToken } from '../../app/api/tokens/route.ts'
 import { POST as join } from '../../app/api/competitions/[slug]/join/route.ts'
 import { POST as upload } from '../../app/api/competitions/[slug]/submissions/route.ts'
@@ -18,8 +19,9 @@ export interface TestUser {
 
 export async function signUp(app: TestApp, name = `user-${randomBytes(3).toString('hex')}`): Promise<TestUser> {
   const email = `${name}-${randomBytes(4).toString('hex')}@example.test`
-  const res = await signup(app.request('/api/auth/signup', { json: { email, name, password: 'correct horse battery' } }))
-  expect(res.status).toBe(201)
+  expect((await signup(app.request('/api/auth/signup', { json: { email, name, password: 'correct horse battery' } }))).status).toBe(202)
+  const res = await signin(app.request('/api/auth/signin', { json: { email, password: 'correct horse battery' } }))
+  expect(res.status).toBe(200)
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]
   const { user } = (await res.json()) as { user: { id: string; role: string } }
   const tokRes = await createToken(app.request('/api/tokens', { json: { name: 'test' }, headers: { cookie } }))
@@ -28,7 +30,7 @@ export async function signUp(app: TestApp, name = `user-${randomBytes(3).toStrin
   return { id: user.id, name, email, role: user.role, cookie, token }
 }
 
-/** Makes a user an organizer directly (the first account of a test database may be anyone's). */
+/** Makes a user an organizer directly (sign-up only ever makes participants). */
 export async function makeOrganizer(app: TestApp, name = 'organizer'): Promise<TestUser> {
   const u = await signUp(app, name)
   await app.db.user.update({ where: { id: u.id }, data: { role: 'organizer' } })

@@ -19,7 +19,6 @@ forEachDatabase((t) => {
     expect(app.queue.mode).toBe('redis')
     prefixes.push(app.redisPrefix!)
     const c = await seedCompetition(app, { images: 6, publicCount: 3 })
-    await signUp(app, 'first') // the first account of a database becomes the organizer
     const alice = await signUp(app, 'alice')
     const bob = await signUp(app, 'bob')
     const teamA = await joinComp(app, alice, c.slug)

@@ -37,7 +37,9 @@ forEachDatabase((t) => {
 
     expect((await me(app.request('/api/auth/me', { token: u.token }))).status).toBe(200)
     const dup = await signup(app.request('/api/auth/signup', { json: { email: u.email, name: 'x', password: 'another password' } }))
-    expect(dup.status).toBe(409)
+    // A taken e-mail gets the same answer as a new one (no enumeration) and the account stays as it was.
+    expect(dup.status).toBe(202)
+    expect((await signin(app.request('/api/auth/signin', { json: { email: u.email, password: 'another password' } }))).status).toBe(401)
     const short = await signup(app.request('/api/auth/signup', { json: { email: 'z@example.test', name: 'x', password: 'short' } }))
     expect(short.status).toBe(400)
 

@@ -35,7 +35,6 @@ forEachDatabase((t) => {
     dir = mkdtempSync(path.join(tmpdir(), 'arena-cli-'))
     process.env.ARENA_CONFIG = path.join(dir, 'config.json')
     comp = await seedCompetition(app)
-    await signUp(app, 'first-user-is-organizer')
     user = await signUp(app, 'cli-user')
     await joinComp(app, user, comp.slug)
   })

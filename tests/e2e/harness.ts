@@ -120,5 +120,8 @@ export async function signUp(page: Page, user: { name: string; email: string; pa
   await page.getByLabel('Name').fill(user.name)
   await page.getByLabel('Email').fill(user.email)
   await page.getByLabel('Password').fill(user.password)
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signup') && !u.pathname.startsWith('/forms')), page.getByRole('button', { name: 'Sign up' }).click()])
+  // Sign-up answers the same whether or not the e-mail was taken, and continues on the sign-in page.
+  await Promise.all([page.waitForURL((u) => u.pathname === '/signin'), page.getByRole('button', { name: 'Sign up' }).click()])
+  await page.getByLabel('Password').fill(user.password)
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/signin') && !u.pathname.startsWith('/forms')), page.getByRole('button', { name: 'Sign in' }).click()])
 }

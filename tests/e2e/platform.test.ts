@@ -61,8 +61,17 @@ describe.skipIf(!ready)('Prompt Arena in the browser', () => {
     await platform?.stop()
   })
 
-  it('the first account becomes organizer, creates a competition and uploads its test set', async () => {
+  it('the setup link from the server log makes an account organizer, who creates a competition and uploads its test set', async () => {
     await signUp(org, organizer)
+    // Open sign-up made a participant: the platform has no organizer until the setup link is used.
+    let link: string | undefined
+    for (let i = 0; i < 100 && !link; i++) {
+      link = /\/setup\?token=[\w-]+/.exec(platform.log())?.[0]
+      if (!link) await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(link).toBeDefined()
+    await org.goto(link!)
+    await Promise.all([org.waitForURL('**/organizer**'), org.getByRole('button', { name: 'Make me the organizer' }).click()])
     await org.getByRole('link', { name: 'Organizer', exact: true }).waitFor()
     await org.goto('/organizer')
     await org.getByLabel('Slug (URL)').fill(SLUG)

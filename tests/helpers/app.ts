@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { configureAuth } from '../../lib/accounts/auth.ts'
+import { configureRateLimits } from '../../lib/accounts/rate-limit.ts'
 import type { Db } from '../../lib/platform/db.ts'
 import { jobHandlers } from '../../lib/jobs/index.ts'
 import { createQueue } from '../../lib/queue/index.ts'
@@ -53,6 +54,9 @@ export function useTestApp(t: DatabaseHandle, options: TestAppOptions = {}): Tes
   const app = {} as TestApp
   beforeAll(async () => {
     configureAuth({ bcryptCost: 4 })
+    // Route tests sign many users up from one (unknown) address; tests/api/security-*.test.ts
+    // put the real limits back.
+    configureRateLimits({ signInFailuresPerAccount: 1000, signInFailuresPerAddress: 1000, signUpsPerAddress: 1000, tokenFailuresPerAddress: 1000 })
     dir = mkdtempSync(path.join(tmpdir(), 'arena-app-'))
     app.db = t.db
     app.storage = new LocalStorage(path.join(dir, 'storage'))

@@ -31,7 +31,6 @@ describe.skipIf(!haveSampleImages)('arena submit with a model (needs ../shared/d
       dir = mkdtempSync(path.join(tmpdir(), 'arena-cli-model-'))
       process.env.ARENA_CONFIG = path.join(dir, 'config.json')
       comp = await seedImageCompetition(app)
-      await signUp(app, 'organizer-first')
       user = await signUp(app, 'modeller')
       await joinComp(app, user, comp.slug)
       expect((await arena('login', '--url', server.url, '--token', user.token)).code).toBe(0)

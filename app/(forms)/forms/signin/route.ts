@@ -1,6 +1,8 @@
-import { authenticate, createSession } from '@/lib/accounts/auth'
+import { createSession } from '@/lib/accounts/auth'
+import { signIn } from '@/lib/accounts/sign-in'
 import { sessionCookie } from '@/lib/web/auth'
-import { badRequest, unauthorized } from '@/lib/errors'
+import { clientAddress } from '@/lib/web/client-address'
+import { badRequest } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
@@ -10,11 +12,10 @@ export async function POST(request: Request): Promise<Response> {
     async ({ field, returnTo }) => {
       const email = field('email').trim()
       if (!email || !field('password')) throw badRequest('Enter your email and password')
-      const user = await authenticate(email, field('password'))
-      if (!user) throw unauthorized('Wrong email or password')
+      const user = await signIn(email, field('password'), clientAddress(request))
       const s = await createSession(user.id)
       return redirectTo(request, returnTo('/'), {}, { 'set-cookie': sessionCookie(s.token, s.expiresAt) })
     },
-    { auth: false },
+    { auth: 'none' },
   )
 }

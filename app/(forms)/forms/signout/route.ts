@@ -11,6 +11,6 @@ export async function POST(request: Request): Promise<Response> {
       if (token) await destroySession(token)
       return redirectTo(request, '/', {}, { 'set-cookie': clearedSessionCookie() })
     },
-    { auth: false },
+    { auth: 'none' },
   )
 }

@@ -1,13 +1,16 @@
-import { createSession, createUser, publicUser, signUpSchema } from '@/lib/accounts/auth'
-import { sessionCookie } from '@/lib/web/auth'
+import { signUpSchema } from '@/lib/accounts/auth'
+import { SIGN_UP_ANSWER, signUp } from '@/lib/accounts/sign-in'
+import { clientAddress } from '@/lib/web/client-address'
 import { handle, json, parseJson } from '@/lib/web/http'
 
-/** Creates an account and signs it in (session cookie). */
+/**
+ * Creates an account; sign in afterwards (POST /api/auth/signin). The answer is the same 202
+ * whether or not the e-mail was registered already, so it does not reveal who has an account.
+ */
 export async function POST(request: Request): Promise<Response> {
   return handle(async () => {
     const input = await parseJson(request, signUpSchema)
-    const user = await createUser(input)
-    const session = await createSession(user.id)
-    return json({ user: publicUser(user) }, 201, { 'set-cookie': sessionCookie(session.token, session.expiresAt) })
+    await signUp(input, clientAddress(request))
+    return json({ message: SIGN_UP_ANSWER }, 202)
   })
 }

@@ -1,6 +1,5 @@
 // Create (no `original` field) or edit (original = the slug) a competition from the console form.
 import { createCompetition, createCompetitionSchema, updateCompetition, updateCompetitionSchema } from '@/lib/competitions/admin'
-import { forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 /** `<input type="datetime-local">` has no zone: the console labels these fields UTC. */
@@ -14,8 +13,7 @@ function num(v: string): number | undefined {
 }
 
 export async function POST(request: Request): Promise<Response> {
-  return handleForm(request, '/organizer', async ({ field, user }) => {
-    if (user?.role !== 'organizer') throw forbidden('Only organizers may do this')
+  return handleForm(request, '/organizer', async ({ field }) => {
     const common = {
       title: field('title'),
       subtitle: field('subtitle'),
@@ -36,5 +34,5 @@ export async function POST(request: Request): Promise<Response> {
     }
     const c = await createCompetition(createCompetitionSchema.parse({ ...common, slug: field('slug').trim() }))
     return redirectTo(request, `/organizer/${c.slug}`, { notice: 'Competition created. Next: upload a test set.' })
-  })
+  }, { auth: 'organizer' })
 }

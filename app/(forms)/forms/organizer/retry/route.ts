@@ -1,11 +1,10 @@
 import { retryJob } from '@/lib/queue'
-import { conflict, forbidden } from '@/lib/errors'
+import { conflict } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
-  return handleForm(request, '/organizer/jobs', async ({ field, user, returnTo }) => {
-    if (user?.role !== 'organizer') throw forbidden('Only organizers may do this')
+  return handleForm(request, '/organizer/jobs', async ({ field, returnTo }) => {
     if (!(await retryJob(field('id')))) throw conflict('Only failed jobs can be retried')
     return redirectTo(request, returnTo('/organizer/jobs'), { notice: 'Job queued again.' })
-  })
+  }, { auth: 'organizer' })
 }

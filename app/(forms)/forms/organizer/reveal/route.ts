@@ -1,11 +1,9 @@
 import { revealPrivateLeaderboard } from '@/lib/competitions/admin'
-import { forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
-  return handleForm(request, '/organizer', async ({ field, user }) => {
-    if (user?.role !== 'organizer') throw forbidden('Only organizers may do this')
+  return handleForm(request, '/organizer', async ({ field }) => {
     const c = await revealPrivateLeaderboard(field('slug'))
     return redirectTo(request, `/organizer/${c.slug}`, { notice: 'The private leaderboard is now public.' })
-  })
+  }, { auth: 'organizer' })
 }

@@ -3,6 +3,7 @@ import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { createSubmission } from '@/lib/submissions/create'
 import { modelUploadFromRequest } from '@/lib/web/uploads'
+import { withUploadSlot } from '@/lib/web/upload-limits'
 
 export const dynamic = 'force-dynamic'
 
@@ -18,7 +19,6 @@ export async function POST(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
     const competition = await requireCompetition((await ctx.params).slug)
-    const upload = await modelUploadFromRequest(request)
-    return json(await createSubmission(user, competition, upload), 201)
+    return withUploadSlot(user, async () => json(await createSubmission(user, competition, await modelUploadFromRequest(request)), 201))
   })
 }

@@ -4,6 +4,7 @@ import { handle, json, type RouteContext } from '@/lib/web/http'
 import { createSubmission } from '@/lib/submissions/create'
 import { listTeamSubmissions } from '@/lib/submissions/read'
 import { uploadFromRequest } from '@/lib/web/uploads'
+import { withUploadSlot } from '@/lib/web/upload-limits'
 
 export const dynamic = 'force-dynamic'
 
@@ -17,8 +18,7 @@ export async function POST(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
     const competition = await requireCompetition((await ctx.params).slug)
-    const upload = await uploadFromRequest(request)
-    return json(await createSubmission(user, competition, upload), 201)
+    return withUploadSlot(user, async () => json(await createSubmission(user, competition, await uploadFromRequest(request)), 201))
   })
 }
 

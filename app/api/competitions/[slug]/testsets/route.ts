@@ -4,6 +4,7 @@ import { handle, json, type RouteContext } from '@/lib/web/http'
 import { listTestSets } from '@/lib/testsets/reads'
 import { uploadTestSet } from '@/lib/testsets/upload'
 import { testSetUploadFromRequest } from '@/lib/web/uploads'
+import { withUploadSlot } from '@/lib/web/upload-limits'
 
 export const dynamic = 'force-dynamic'
 
@@ -18,7 +19,7 @@ export async function POST(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireOrganizer(request)
     const competition = await requireCompetition((await ctx.params).slug)
-    return json(await uploadTestSet(competition, user, testSetUploadFromRequest(request)), 202)
+    return withUploadSlot(user, async () => json(await uploadTestSet(competition, user, testSetUploadFromRequest(request)), 202))
   })
 }
 
