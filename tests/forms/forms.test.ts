@@ -136,9 +136,11 @@ forEachDatabase((t) => {
       const foreign = await post(signupForm, '/forms/signup', { email, name: 'Forms', password: 'long enough password' }, { origin: FOREIGN })
       expect(foreign.query.get('error')).toMatch(/cross-site/i)
       expect(await app.db.user.count({ where: { email } })).toBe(0)
+      // Sign-up answers alike for new and taken e-mails (no enumeration): on to the sign-in page.
       const upRes = await signupForm(formRequest('/forms/signup', { email, name: 'Forms', password: 'long enough password' }))
-      expect(redirected(upRes).path).toBe('/')
-      expect(upRes.headers.get('set-cookie')).toMatch(/^arena_session=/)
+      expect(redirected(upRes).path).toBe('/signin')
+      expect(upRes.headers.get('set-cookie')).toBeNull()
+      expect(await app.db.user.count({ where: { email } })).toBe(1)
 
       const wrong = await post(signinForm, '/forms/signin', { email, password: 'wrong password!' })
       expect(wrong.query.get('error')).toMatch(/Wrong email or password/)
@@ -146,15 +148,15 @@ forEachDatabase((t) => {
       expect(redirected(inRes).path).toBe('/competitions')
       const cookie = (inRes.headers.get('set-cookie') ?? '').split(';')[0]
       const user = await app.db.user.findUniqueOrThrow({ where: { email } })
-      expect(await app.db.session.count({ where: { userId: user.id } })).toBe(2)
+      expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1)
 
       const outForeign = await post(signoutForm, '/forms/signout', {}, { cookie, origin: FOREIGN })
       expect(outForeign.query.get('error')).toMatch(/cross-site/i)
-      expect(await app.db.session.count({ where: { userId: user.id } })).toBe(2)
+      expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1)
       const outRes = await signoutForm(formRequest('/forms/signout', {}, { cookie }))
       expect(redirected(outRes).path).toBe('/')
       expect(outRes.headers.get('set-cookie')).toMatch(/Max-Age=0/)
-      expect(await app.db.session.count({ where: { userId: user.id } })).toBe(1)
+      expect(await app.db.session.count({ where: { userId: user.id } })).toBe(0)
     })
 
     it('API tokens: create, dismiss, revoke (only one’s own)', async () => {
