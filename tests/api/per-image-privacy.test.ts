@@ -53,7 +53,7 @@ forEachDatabase((t) => {
     expect(Object.keys(body.public.quantiles).sort()).toEqual(['p25', 'p5', 'p50', 'p75', 'p95'])
 
     // Participant: the submission page's read-model holds no table either.
-    const detail = await submissionDetail(alice, id)
+    const detail = await submissionDetail(await t.db.user.findUniqueOrThrow({ where: { id: alice.id } }), id)
     const pageText = JSON.stringify(detail?.histograms)
     expect(detail?.histograms.public?.submission.count).toBe(5)
     expect(detail?.histograms.private).toBeNull()
@@ -67,7 +67,7 @@ forEachDatabase((t) => {
     expect(full.images.filter((r) => !r.public)).toHaveLength(7)
     expect(full.private.count).toBe(7)
     expect(full.images.some((r) => preciseNumbers(String(r.score)).length > 0)).toBe(true)
-    const orgDetail = await submissionDetail(organizer, id)
+    const orgDetail = await submissionDetail(await t.db.user.findUniqueOrThrow({ where: { id: organizer.id } }), id)
     expect(orgDetail?.histograms.private?.submission.count).toBe(7)
   })
 })
