@@ -206,6 +206,10 @@ export function openApiDocument(): Json {
           },
         ),
       },
+      '/api/competitions/{slug}/testsets/{version}': {
+        parameters: [slug, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
+        delete: op('Delete a failed (or never used) test-set version with its files (organizer)', { '204': { description: 'Deleted' }, '404': err('Unknown version'), '409': err('Active, being imported, or holding scores'), ...organizerErrors }),
+      },
       '/api/competitions/{slug}/testsets/{version}/activate': {
         parameters: [slug, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
         post: op('Activate a test-set version and queue the rescoring of every submission (organizer)', { '202': ok('Activated'), '404': err('Unknown version'), '409': err('Version not ready'), ...organizerErrors }),
