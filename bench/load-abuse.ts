@@ -8,7 +8,7 @@
 import http from 'node:http'
 import os from 'node:os'
 import { performance } from 'node:perf_hooks'
-import { createDeflateRaw } from 'node:zlib'
+import { crc32, createDeflateRaw } from 'node:zlib'
 import sharp from 'sharp'
 import { poolProjectModel, POOLED, seededFloats } from '../tests/model/onnx-builder.ts'
 
@@ -38,22 +38,6 @@ function q(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? NaN
 }
 
-// CRC-32 (zip's), table-driven: the bomb's header must carry its data's checksum.
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256)
-  for (let n = 0; n < 256; n++) {
-    let c = n
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-    t[n] = c >>> 0
-  }
-  return t
-})()
-function crc32(crc: number, buf: Uint8Array): number {
-  let c = ~crc >>> 0
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8)
-  return ~c >>> 0
-}
-
 /**
  * A zip with one member, `submission.csv`: the long-format header, then the same row repeated
  * until `mib` MiB. Deflate at level 9 makes that about 1/1000 of its size.
@@ -68,10 +52,11 @@ export async function zipBomb(firstId: string, mib: number): Promise<Buffer> {
   const parts: Buffer[] = []
   deflate.on('data', (b: Buffer) => parts.push(b))
   const done = new Promise<void>((resolve, reject) => deflate.once('end', resolve).once('error', reject))
-  let crc = crc32(0, header)
+  // The header carries the CRC-32 of the data, as a well-formed zip does.
+  let crc = crc32(header)
   deflate.write(header)
   for (let i = 0; i < mib; i++) {
-    crc = crc32(crc, chunk)
+    crc = crc32(chunk, crc)
     if (!deflate.write(chunk)) await new Promise((r) => deflate.once('drain', r))
   }
   deflate.end()
