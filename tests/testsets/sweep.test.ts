@@ -8,6 +8,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { expect, it } from 'vitest'
 import { DELETE as deleteVersion } from '../../app/api/competitions/[slug]/testsets/[version]/route.ts'
+import { POST as deleteForm } from '../../app/(forms)/forms/organizer/delete-testset/route.ts'
 import { POST as upload } from '../../app/api/competitions/[slug]/submissions/route.ts'
 import { PART_MAX_AGE_MS, SUBMISSION_GRACE_MS, sweepOrphans, UPLOAD_IDLE_MS } from '../../lib/jobs/sweep.ts'
 import { repoRoot } from '../../lib/platform/config.ts'
@@ -76,6 +77,20 @@ forEachDatabase((t) => {
     expect(await app.storage.list(testSetKeys.prefix(versionId))).toEqual([])
     expect(await t.db.testSetVersion.findUnique({ where: { id: c.testSetId } })).not.toBeNull()
     expect((await del(version.version, organizer.token)).status).toBe(404)
+
+    // The organizer page's button posts this form: same rules, answered with a redirect.
+    const { versionId: second } = await killedUpload(app, t.url, c.id)
+    await sweepOrphans({ now: later(Math.max(UPLOAD_IDLE_MS, PART_MAX_AGE_MS) + 60_000) })
+    const n = (await t.db.testSetVersion.findUniqueOrThrow({ where: { id: second } })).version
+    const form = (slug: string, v: number) =>
+      deleteForm(app.request('/forms/organizer/delete-testset', { body: new URLSearchParams({ slug, version: String(v), returnTo: `/organizer/${slug}` }), headers: { cookie: organizer.cookie, 'content-type': 'application/x-www-form-urlencoded' } }))
+    const refused = await form(c.slug, 1)
+    expect(refused.status).toBe(303)
+    expect(refused.headers.get('location')).toMatch(/error=/)
+    const done = await form(c.slug, n)
+    expect(done.status).toBe(303)
+    expect(done.headers.get('location')).toMatch(/notice=/)
+    expect(await t.db.testSetVersion.findUnique({ where: { id: second } })).toBeNull()
   })
 
   it('queues the job again of a submission committed by a process that stopped before queueing it', async () => {
