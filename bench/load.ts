@@ -3,7 +3,7 @@
 //   npm run bench:load -- [--db postgresql|sqlite] [--uploads 50] [--workers 2] [--images 16000]
 //                         [--teams 2000] [--subs 100000] [--readers 200] [--requests 20000]
 //                         [--page-readers 10] [--page-requests 400] [--think-ms 1000]
-//                         [--skip-uploads] [--skip-board]
+//                         [--bomb-mb 2048] [--skip-uploads] [--skip-board] [--skip-abuse]
 //
 // Starts everything itself: a temp data folder, a fresh PostgreSQL database (or SQLite file),
 // BullMQ on the local Redis under a unique key prefix, `arena serve` (production build, no
@@ -14,7 +14,11 @@
 //       exactly once with the expected score, one job each;
 //   (b) the public leaderboard of a competition with `--teams` teams and `--subs` scored
 //       submissions under `--readers` concurrent keep-alive readers (JSON API), then the HTML page
-//       at lower concurrency.
+//       at lower concurrency;
+//   (c) abuse (bench/load-abuse.ts): one team submits two looping models and a zip bomb
+//       inflating to `--bomb-mb` MiB while 20 other teams submit CSVs: their time to score, and
+//       `GET /api/competitions` latency meanwhile (model time cap: ARENA_MODEL_WALL_SECONDS, 60 s
+//       here unless set).
 // Removes the database, the Redis keys and the temp folder at the end; exits 1 when a submission
 // was lost, failed, scored twice or scored wrong, or a request failed.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
@@ -61,6 +65,7 @@ const PAGE_READERS = arg('page-readers', 10)
 const PAGE_REQUESTS = arg('page-requests', 400)
 /** Paced run: each reader pauses about this long between requests (a browser refreshing). */
 const THINK_MS = arg('think-ms', 1_000)
+const BOMB_MIB = arg('bomb-mb', 2048)
 const DIM = 384
 const ROOT = path.resolve(import.meta.dirname, '..')
 const PG_ADMIN_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -116,6 +121,8 @@ const childEnv: NodeJS.ProcessEnv = {
   HOST: '127.0.0.1',
   NODE_ENV: 'production',
   NEXT_TELEMETRY_DISABLED: '1',
+  // Scenario (c)'s looping models are stopped by this cap.
+  ARENA_MODEL_WALL_SECONDS: process.env.ARENA_MODEL_WALL_SECONDS ?? '60',
 }
 for (const k of ['ARENA_DATA_DIR', 'DATABASE_URL', 'REDIS_URL', 'ARENA_REDIS_PREFIX', 'ARENA_DEMO', 'ARENA_INPROCESS_WORKERS'] as const) process.env[k] = childEnv[k]
 
@@ -570,6 +577,21 @@ try {
     out()
     out(p99 <= 50 ? `JSON p99 ${p99.toFixed(1)} ms: within the 50 ms target.` : `JSON p99 ${p99.toFixed(1)} ms: MISSES the 50 ms target.`)
     out(`Server peak RSS (VmHWM): ${rssOf(server.pid)?.peakMiB.toFixed(0) ?? 'n/a'} MiB.`)
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // (c) abuse: a looping model and a zip bomb from one team while 20 teams submit CSVs
+  if (!flag('skip-abuse')) {
+    const { runAbuse } = await import('./load-abuse.ts')
+    await runAbuse({
+      port,
+      tag,
+      bombMiB: BOMB_MIB,
+      modelWallSeconds: childEnv.ARENA_MODEL_WALL_SECONDS ?? '1800',
+      out,
+      problems,
+      workerPeaks: () => workers.map((w) => `${rssOf(w.pid)?.peakMiB.toFixed(0) ?? 'n/a'} MiB`).join(', '),
+    })
   }
 
   out()

@@ -1,13 +1,24 @@
 import { UsageError, type Command } from '../command.ts'
 import { config } from '../../lib/platform/config.ts'
 import { closeDb } from '../../lib/platform/db.ts'
-import { jobHandlers } from '../../lib/jobs/index.ts'
+import { handlersOfPools } from '../../lib/jobs/index.ts'
 import { applyMigrations } from '../../lib/platform/migrate.ts'
 import { closeQueue, queue, type WorkerEvent } from '../../lib/queue/index.ts'
 
-function parseArgs(args: string[]): { concurrency: number; graceMs: number } {
-  let concurrency = 1
+interface WorkerArgs {
+  csv: number
+  models: number
+  graceMs: number
+}
+
+function parseArgs(args: string[]): WorkerArgs {
+  let csv = 1
+  let models = 1
   let graceMs = 30_000
+  const slots = (flag: string, n: number) => {
+    if (n > 64) throw new UsageError(`${flag} must be at most 64`)
+    return n
+  }
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=', 2)
     const value = () => {
@@ -18,12 +29,15 @@ function parseArgs(args: string[]): { concurrency: number; graceMs: number } {
       return n
     }
     if (flag === '--concurrency' || flag === '-c') {
-      concurrency = value()
-      if (concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be between 1 and 64')
-    } else if (flag === '--grace') graceMs = value() * 1000
+      csv = models = slots(flag, value())
+      if (csv < 1) throw new UsageError('--concurrency must be between 1 and 64')
+    } else if (flag === '--csv') csv = slots(flag, value())
+    else if (flag === '--models') models = slots(flag, value())
+    else if (flag === '--grace') graceMs = value() * 1000
     else throw new UsageError(`unknown option '${args[i]}'`)
   }
-  return { concurrency, graceMs }
+  if (csv + models === 0) throw new UsageError('--csv and --models cannot both be 0')
+  return { csv, models, graceMs }
 }
 
 function describe(e: WorkerEvent): string {
@@ -36,7 +50,7 @@ function describe(e: WorkerEvent): string {
 export const workerCommand: Command = {
   path: ['worker'],
   summary: 'Run background jobs (scoring, test-set imports) until stopped',
-  help: `Usage: arena worker [--concurrency N] [--grace SECONDS]
+  help: `Usage: arena worker [--csv N] [--models N] [--concurrency N] [--grace SECONDS]
 
 Applies pending migrations, then runs jobs from the queue: the database itself, or BullMQ on
 Redis when REDIS_URL is set. Run as many workers as you like, on any machine that reaches the
@@ -46,16 +60,23 @@ database (and Redis); a job whose worker dies is taken over once its lease
 On SIGINT/SIGTERM it takes no new jobs, lets running ones finish for the grace period, then
 aborts them and hands them back to the queue.
 
+Jobs run in two pools: CSV scoring, test-set imports and rescoring in one, model runs (ONNX
+submissions, the reference baseline) in the other, so CSV scoring never waits behind a slow
+model. A team runs at most one model at a time; its next model waits without holding a slot.
+
 Options:
-  --concurrency N, -c N   jobs run at once by this process (default 1)
+  --csv N                 CSV-pool jobs run at once by this process (default 1; 0: none)
+  --models N              model runs at once by this process (default 1; 0: none)
+  --concurrency N, -c N   sets both --csv and --models
   --grace SECONDS         how long running jobs may take to finish when stopping (default 30)`,
   async run(args) {
-    const { concurrency, graceMs } = parseArgs(args)
+    const { csv, models, graceMs } = parseArgs(args)
     const settings = config()
     await applyMigrations({ url: settings.databaseUrl, log: (line) => console.error(line) })
     const q = queue()
-    const worker = await q.startWorker(jobHandlers, { concurrency, graceMs, onEvent: (e) => (e.kind === 'error' ? console.error : console.log)(describe(e)) })
-    console.log(`worker ${worker.id}: ${q.mode} queue, concurrency ${concurrency}, job types: ${Object.keys(jobHandlers).join(', ') || '(none)'}`)
+    const handlers = handlersOfPools({ csv: csv > 0, model: models > 0 })
+    const worker = await q.startWorker(handlers, { poolConcurrency: { csv, model: models }, graceMs, onEvent: (e) => (e.kind === 'error' ? console.error : console.log)(describe(e)) })
+    console.log(`worker ${worker.id}: ${q.mode} queue, ${csv} CSV slot(s), ${models} model slot(s), job types: ${Object.keys(handlers).join(', ') || '(none)'}`)
 
     await new Promise<void>((resolve) => {
       const onSignal = (signal: NodeJS.Signals) => {

@@ -54,6 +54,8 @@ const schema = z.object({
   ARENA_MODEL_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   /** How long a worker owns a running job before another may take it over. */
   ARENA_JOB_LEASE_SECONDS: z.coerce.number().int().min(2).default(60),
+  /** Minutes between sweeps for state a crash left behind (lib/jobs/sweep.ts); 0: only at start. */
+  ARENA_SWEEP_MINUTES: z.coerce.number().min(0).default(5),
   ARENA_SESSION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Secure cookies (HTTPS deployments). */
   ARENA_SECURE_COOKIES: boolish.default(false),
@@ -93,6 +95,7 @@ export interface Config {
   modelMemoryMb: number
   modelThreads: number
   jobLeaseMs: number
+  sweepIntervalMs: number
   sessionDays: number
   secureCookies: boolean
   trustProxy: number
@@ -142,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     modelMemoryMb: e.ARENA_MODEL_MEMORY_MB,
     modelThreads: e.ARENA_MODEL_THREADS ?? Math.max(1, Math.min(4, availableParallelism())),
     jobLeaseMs: e.ARENA_JOB_LEASE_SECONDS * 1000,
+    sweepIntervalMs: Math.round(e.ARENA_SWEEP_MINUTES * 60_000),
     sessionDays: e.ARENA_SESSION_DAYS,
     secureCookies: e.ARENA_SECURE_COOKIES,
     trustProxy: e.ARENA_TRUST_PROXY,

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events'
 import type { Db, Job } from '../platform/db.ts'
 import { claimNext, countJobs, insertJob, listJobRows, releaseJob, requeueFailedJob } from './store.ts'
 import type { EnqueueOptions, JobHandlers, JobType, Queue, RunningWorker, WorkerOptions } from './types.ts'
+import { combineWorkers, splitByPool } from './pools.ts'
 import { DEFAULT_GRACE_MS, newWorkerId, WorkerCore } from './worker-core.ts'
 
 export interface EmbeddedQueueOptions {
@@ -33,7 +34,14 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): Queue {
 
   const startWorker = async (handlers: JobHandlers, wopts: WorkerOptions = {}): Promise<RunningWorker> => {
     const workerId = wopts.workerId ?? newWorkerId()
-    const concurrency = Math.max(1, wopts.concurrency ?? 1)
+    // One loop per pool: model runs never take the slots of CSV scoring.
+    const pools = splitByPool(handlers)
+    if (pools.length > 1) {
+      const parts = await Promise.all(pools.map((p) => startWorker(p.handlers, { ...wopts, workerId: `${workerId}/${p.pool}` })))
+      return combineWorkers(workerId, parts)
+    }
+    const pool = pools[0]?.pool
+    const concurrency = Math.max(1, (pool && wopts.poolConcurrency?.[pool]) || wopts.concurrency || 1)
     const pollMs = wopts.pollMs ?? options.pollMs ?? 1000
     const types = Object.keys(handlers) // only take jobs this worker can run
     const core = new WorkerCore({ db, workerId, leaseMs, backoffBaseMs, handlers, onEvent: wopts.onEvent })
@@ -77,8 +85,9 @@ export function createEmbeddedQueue(options: EmbeddedQueueOptions): Queue {
         if (claimed && !core.stopping) {
           const outcome = core.run(claimed)
           void outcome.then((o) => {
-            // Wake when the slot frees, and again when a retry falls due.
-            poke()
+            // Wake when the slot frees (every worker on this database: a model run's end may let
+            // another worker take the same team's next model), and again when a retry falls due.
+            ch.emit('enqueued')
             if (o?.kind === 'retry') setTimeout(poke, Math.max(0, o.runAfter.getTime() - Date.now())).unref()
           })
           continue

@@ -9,11 +9,18 @@
 // Redis add failed, a job BullMQ gave up on after too many stalls): harmless thanks to jobId.
 import { DelayedError, Queue as BullQueue, UnrecoverableError, Worker as BullWorker, type Job as BullJob } from 'bullmq'
 import type { Db, Job } from '../platform/db.ts'
-import { claimJob, countJobs, insertJob, listJobRows, requeueFailedJob } from './store.ts'
-import type { EnqueueOptions, JobHandlers, JobType, Queue, RunningWorker, WorkerOptions } from './types.ts'
+import { countJobs, insertJob, listJobRows, requeueFailedJob, tryClaimJob } from './store.ts'
+import { combineWorkers, JOB_POOLS, POOL_OF, splitByPool } from './pools.ts'
+import type { EnqueueOptions, JobHandlers, JobPool, JobType, Queue, RunningWorker, WorkerOptions } from './types.ts'
 import { DEFAULT_GRACE_MS, newWorkerId, WorkerCore } from './worker-core.ts'
 
 export const QUEUE_NAME = 'arena-jobs'
+/** Model runs have their own BullMQ queue (lib/queue/pools.ts): CSV scoring never waits behind them. */
+export const MODEL_QUEUE_NAME = 'arena-models'
+const QUEUE_OF_POOL: Record<JobPool, string> = { csv: QUEUE_NAME, model: MODEL_QUEUE_NAME }
+
+/** How long a model run waits before looking again while its team's other model run is live. */
+const TEAM_BUSY_DELAY_MS = 1_000
 
 export interface RedisQueueOptions {
   db: Db
@@ -34,11 +41,14 @@ export function createRedisQueue(options: RedisQueueOptions): Queue {
   const { db, redisUrl, prefix, leaseMs, backoffBaseMs } = options
   // The producer fails fast when Redis is down (the row is kept and the sweep adds it later);
   // workers need maxRetriesPerRequest: null for their blocking connection.
-  const bq = new BullQueue<Carried, void, string>(QUEUE_NAME, { connection: { url: redisUrl, maxRetriesPerRequest: 3 }, prefix })
+  const queues = Object.fromEntries(
+    JOB_POOLS.map((pool) => [pool, new BullQueue<Carried, void, string>(QUEUE_OF_POOL[pool], { connection: { url: redisUrl, maxRetriesPerRequest: 3 }, prefix })]),
+  ) as Record<JobPool, BullQueue<Carried, void, string>>
+  const queueOf = (type: string) => queues[POOL_OF[type as JobType] ?? 'csv']
   const workers = new Set<RunningWorker>()
 
   const push = (job: Pick<Job, 'id' | 'type' | 'maxAttempts'>, delayMs = 0) =>
-    bq.add(
+    queueOf(job.type).add(
       job.type,
       { jobId: job.id },
       {
@@ -66,11 +76,23 @@ export function createRedisQueue(options: RedisQueueOptions): Queue {
 
   const startWorker = async (handlers: JobHandlers, wopts: WorkerOptions = {}): Promise<RunningWorker> => {
     const workerId = wopts.workerId ?? newWorkerId()
+    // One BullMQ worker per pool, on that pool's queue.
+    const pools = splitByPool(handlers)
+    if (pools.length > 1) {
+      const parts = await Promise.all(pools.map((p) => startWorker(p.handlers, { ...wopts, workerId: `${workerId}/${p.pool}` })))
+      return combineWorkers(workerId, parts)
+    }
+    const pool = pools[0]?.pool ?? 'csv'
     const core = new WorkerCore({ db, workerId, leaseMs, backoffBaseMs, handlers, onEvent: wopts.onEvent })
 
     const processor = async (bjob: BullJob<Carried, void, string>, token?: string): Promise<void> => {
       const id = bjob.data.jobId
-      const claimed = await claimJob(db, id, { workerId, leaseMs, ignoreRunAfter: true })
+      const claimed = await tryClaimJob(db, id, { workerId, leaseMs, ignoreRunAfter: true })
+      if (claimed === 'team-busy') {
+        // Its team runs another model: free this slot for other teams and look again shortly.
+        await bjob.moveToDelayed(Date.now() + TEAM_BUSY_DELAY_MS, token)
+        throw new DelayedError()
+      }
       if (!claimed) {
         const row = await db.job.findUnique({ where: { id }, select: { status: true, leaseExpiresAt: true } })
         // Finished (or deleted with its submission): nothing left to do.
@@ -97,10 +119,10 @@ export function createRedisQueue(options: RedisQueueOptions): Queue {
       }
     }
 
-    const worker = new BullWorker<Carried, void, string>(QUEUE_NAME, processor, {
+    const worker = new BullWorker<Carried, void, string>(QUEUE_OF_POOL[pool], processor, {
       connection: { url: redisUrl, maxRetriesPerRequest: null },
       prefix,
-      concurrency: Math.max(1, wopts.concurrency ?? 1),
+      concurrency: Math.max(1, wopts.poolConcurrency?.[pool] || wopts.concurrency || 1),
       // BullMQ's lock and our DB lease expire together, so a dead worker's job is redelivered
       // about when the DB row becomes claimable.
       lockDuration: leaseMs,
@@ -164,14 +186,14 @@ export function createRedisQueue(options: RedisQueueOptions): Queue {
       const job = await requeueFailedJob(db, id)
       if (!job) return false
       // A leftover failed copy in BullMQ would make the add a no-op.
-      const old = await bq.getJob(id)
+      const old = await queueOf(job.type).getJob(id)
       if (old && (await old.isFailed())) await old.remove()
       await push(job)
       return true
     },
     async close() {
       await Promise.all([...workers].map((w) => w.stop()))
-      await bq.close()
+      await Promise.all(Object.values(queues).map((q) => q.close()))
     },
   }
 }

@@ -4,6 +4,7 @@
 // then re-evaluates the WHERE clause against the committed row), so two workers can never both
 // get count === 1 for the same job.
 import type { Db, Job, Prisma } from '../platform/db.ts'
+import { ONE_PER_TEAM_TYPES } from './pools.ts'
 import type { EnqueueOptions, JobStatus, JobType, ListJobsOptions } from './types.ts'
 
 export const DEFAULT_MAX_ATTEMPTS = 3
@@ -43,10 +44,46 @@ export interface ClaimOptions {
   ignoreRunAfter?: boolean
 }
 
-/** Claims one job by id; null when it is not claimable (someone holds it, or it is finished). */
+/** Claims one job by id; null when it is not claimable (someone holds it, it is finished, or its team already runs a model). */
 export async function claimJob(db: Db, id: string, options: ClaimOptions): Promise<Job | null> {
+  const claimed = await tryClaimJob(db, id, options)
+  return claimed === 'team-busy' ? null : claimed
+}
+
+/**
+ * Claims one job by id. A model run (ONE_PER_TEAM_TYPES) is claimed only while no other model
+ * run of its team holds a live lease: 'team-busy' then, and the job stays queued for later.
+ */
+export async function tryClaimJob(db: Db, id: string, options: ClaimOptions): Promise<Job | null | 'team-busy'> {
+  const row = await db.job.findUnique({ where: { id }, select: { type: true, submission: { select: { teamId: true } } } })
+  if (!row) return null
+  const teamId = (ONE_PER_TEAM_TYPES as readonly string[]).includes(row.type) ? row.submission?.teamId : null
+  if (!teamId) return claimRow(db, id, options)
+  return db.$transaction(async (tx) => {
+    // Serialises the claimers of one team until commit: on PostgreSQL this takes the team row's
+    // lock (READ COMMITTED: the count below then sees a competing claim once it committed), on
+    // SQLite the database's write lock.
+    await tx.$executeRaw`UPDATE "Team" SET "createdAt" = "createdAt" WHERE "id" = ${teamId}`
+    const busy = await tx.job.count({
+      where: { id: { not: id }, ...liveModelRunOfTeam(teamId, new Date()) },
+    })
+    if (busy > 0) return 'team-busy' as const
+    return claimRow(tx, id, options)
+  })
+}
+
+/** A model run of `teamId` that a worker holds right now (its lease has not run out). */
+function liveModelRunOfTeam(teamId: string, now: Date): Prisma.JobWhereInput {
+  return { ...liveModelRun(now), submission: { teamId } }
+}
+
+function liveModelRun(now: Date): Prisma.JobWhereInput {
+  return { type: { in: [...ONE_PER_TEAM_TYPES] }, status: 'running', leaseExpiresAt: { gte: now } }
+}
+
+async function claimRow(client: { job: Db['job'] }, id: string, options: ClaimOptions): Promise<Job | null> {
   const now = new Date()
-  const { count } = await db.job.updateMany({
+  const { count } = await client.job.updateMany({
     where: { id, ...claimableWhere(now, options.ignoreRunAfter ?? false) },
     data: {
       status: 'running',
@@ -57,16 +94,31 @@ export async function claimJob(db: Db, id: string, options: ClaimOptions): Promi
     },
   })
   if (count !== 1) return null
-  const job = await db.job.findUnique({ where: { id } })
+  const job = await client.job.findUnique({ where: { id } })
   // Re-read under our lease; if it changed hands in between (lease already expired), it is not ours.
   return job && job.leaseOwner === options.workerId && job.status === 'running' ? job : null
 }
 
-/** Claims the next due job among `types` (all types when undefined), oldest first. */
+/** Claims the next due job among `types` (all types when undefined), oldest first, skipping teams that already run a model. */
 export async function claimNext(db: Db, options: ClaimOptions & { types?: readonly string[] }): Promise<Job | null> {
   const now = new Date()
   const candidates = await db.job.findMany({
-    where: { ...claimableWhere(now, false), ...(options.types ? { type: { in: [...options.types] } } : {}) },
+    where: {
+      ...claimableWhere(now, false),
+      ...(options.types ? { type: { in: [...options.types] } } : {}),
+      // Not a model run of a team whose other model run is live: those would only be skipped
+      // below, and eight of them would hide every other team's jobs.
+      AND: [
+        {
+          OR: [
+            { type: { notIn: [...ONE_PER_TEAM_TYPES] } },
+            { submissionId: null },
+            { submission: { is: { teamId: null } } },
+            { submission: { is: { team: { is: { submissions: { none: { jobs: { some: liveModelRun(now) } } } } } } } },
+          ],
+        },
+      ],
+    },
     orderBy: [{ runAfter: 'asc' }, { createdAt: 'asc' }],
     select: { id: true },
     take: 8,

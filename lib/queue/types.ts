@@ -7,6 +7,10 @@ import type { Job } from '../platform/db.ts'
 export const JOB_TYPES = ['score-submission', 'import-testset', 'rescore-competition', 'run-model', 'run-baseline'] as const
 export type JobType = (typeof JOB_TYPES)[number]
 
+/** Worker pools (lib/queue/pools.ts): model runs never take the slots of CSV scoring. */
+export const JOB_POOLS = ['csv', 'model'] as const
+export type JobPool = (typeof JOB_POOLS)[number]
+
 export interface EnqueueOptions {
   submissionId?: string
   competitionId?: string
@@ -63,7 +67,10 @@ export type WorkerEvent =
   | { kind: 'error'; error: string }
 
 export interface WorkerOptions {
+  /** Jobs run at once by each pool of this worker (a worker runs one loop per pool it has handlers for). */
   concurrency?: number
+  /** Per-pool override of `concurrency`, e.g. { csv: 4, model: 1 }. */
+  poolConcurrency?: Partial<Record<JobPool, number>>
   workerId?: string
   /** Poll interval of the embedded queue. */
   pollMs?: number

@@ -5,6 +5,7 @@ import { db, type Competition, type User } from '../platform/db.ts'
 import { canSeePrivate } from '../competitions/competitions.ts'
 import { conflict, notFound } from '../errors.ts'
 import { requireTeam } from '../teams/teams.ts'
+import { distribution, type Distribution } from './distribution.ts'
 import { readPerImageScores, type PerImageScore } from './per-image.ts'
 import { teamQuota, type Quota } from './quota.ts'
 import { submissionView, type SubmissionView } from './view.ts'
@@ -45,13 +46,29 @@ export async function getSubmission(viewer: User, id: string): Promise<Submissio
   return { ...submissionView(s, canSeePrivate(viewer, s.competition)), competition: s.competition.slug }
 }
 
+/** What a viewer may see of a submission's per-image scores (see distribution.ts for why). */
+export type PerImageScoresView =
+  /** Participants: the distribution over the public images; no image ids, values rounded. */
+  | { scope: 'participant'; public: Distribution }
+  /** Organizers: the full table, and both distributions. */
+  | { scope: 'organizer'; images: PerImageScore[]; public: Distribution; private: Distribution }
+
 /**
- * Per-image cosines of a scored submission. Participants get the public images only, always
- * (private per-image scores would leak the private split and answers); organizers get all.
+ * The per-image rows a viewer may see: organizers all of them, participants the public images
+ * only, always (private rows would leak the private split and answers). Callers that serve
+ * participants pass these through `distribution()`, never as they are.
  */
-export async function getPerImageScores(viewer: User, id: string): Promise<PerImageScore[]> {
+export async function visiblePerImageRows(viewer: User, id: string): Promise<PerImageScore[]> {
   const s = await loadVisibleSubmission(viewer, id)
   if (s.status !== 'scored' || !s.perImageKey) throw conflict('The submission has no scores yet', 'not_scored')
   const rows = await readPerImageScores(s.perImageKey)
   return viewer.role === 'organizer' ? rows : rows.filter((r) => r.public)
+}
+
+/** Per-image scores of a scored submission as the viewer may see them. */
+export async function getPerImageScores(viewer: User, id: string): Promise<PerImageScoresView> {
+  const rows = await visiblePerImageRows(viewer, id)
+  const pub = distribution(rows.filter((r) => r.public).map((r) => r.score))
+  if (viewer.role !== 'organizer') return { scope: 'participant', public: pub }
+  return { scope: 'organizer', images: rows, public: pub, private: distribution(rows.filter((r) => !r.public).map((r) => r.score)) }
 }

@@ -33,7 +33,8 @@ export interface TestSetView {
   jobId: string | null
 }
 
-function payloadVersionId(job: Job): string | undefined {
+/** The version an 'import-testset' job imports. */
+export function payloadVersionId(job: Pick<Job, 'payload'>): string | undefined {
   try {
     const p: unknown = JSON.parse(job.payload)
     if (typeof p === 'object' && p !== null && 'versionId' in p && typeof p.versionId === 'string') return p.versionId

@@ -7,7 +7,7 @@ import sharp from 'sharp'
 import { db, type Competition, type Job, type TestSetVersion } from '../platform/db.ts'
 import { storage, type Storage } from '../platform/storage.ts'
 import { now } from '../platform/clock.ts'
-import { isUniqueViolation, notFound } from '../errors.ts'
+import { conflict, isUniqueViolation, notFound } from '../errors.ts'
 import { modelDirOptions } from '../platform/embedder-dir.ts'
 import { enqueueJob } from '../queue/payloads.ts'
 import type { Embedder } from '../../scoring/embedder.ts'
@@ -17,6 +17,7 @@ import { longRows } from '../../scoring/embed/format.ts'
 import { loadMiniLmEmbedder, resolveModelDir } from '../../scoring/embed/index.ts'
 import { enqueueRescore } from './activation.ts'
 import { testSetKeys } from './keys.ts'
+import { getTestSetVersion, payloadVersionId } from './reads.ts'
 import {
   assignPublic,
   imageFilesOf,
@@ -252,4 +253,54 @@ export async function failTestSetVersion(versionId: string, message: string): Pr
   await db().testSetVersion.update({ where: { id: versionId }, data: { status: 'failed', error: message } })
   await storage().deletePrefix(testSetKeys.images(versionId))
   await storage().delete(testSetKeys.uploadZip(versionId))
+}
+
+// ---------------------------------------------------------------------------------------------
+// versions a crash left behind, and deleting versions
+
+/** What the organizer reads on a version whose upload or import died with its process. */
+export const INTERRUPTED_IMPORT_MESSAGE = 'The upload or import was interrupted; upload it again'
+
+/** Ids of the versions whose 'import-testset' job is queued or running. */
+async function versionsWithLiveImport(competitionIds: readonly string[]): Promise<Set<string>> {
+  const jobs = await db().job.findMany({
+    where: { type: 'import-testset', status: { in: ['queued', 'running'] }, competitionId: { in: [...competitionIds] } },
+    select: { payload: true },
+  })
+  return new Set(jobs.map(payloadVersionId).filter((id): id is string => id !== undefined))
+}
+
+/**
+ * Processing versions created before `createdBefore` with no queued or running import job: their
+ * upload or import died with its process (the upload creates the version first and queues the job
+ * only once both files are stored). The caller checks that no upload is still writing their files.
+ */
+export async function versionsWithoutImport(createdBefore: Date): Promise<TestSetVersion[]> {
+  const processing = await db().testSetVersion.findMany({ where: { status: 'processing', createdAt: { lt: createdBefore } } })
+  if (processing.length === 0) return []
+  const live = await versionsWithLiveImport([...new Set(processing.map((v) => v.competitionId))])
+  return processing.filter((v) => !live.has(v.id))
+}
+
+/**
+ * Organizer: deletes a version with its files and rows. Refused for the active version, for one
+ * that is being imported, and for one that holds scores (a formerly active version: they are the
+ * submissions' score history).
+ */
+export async function deleteTestSetVersion(competitionSlug: string, versionNumber: number): Promise<void> {
+  const version = await getTestSetVersion(competitionSlug, versionNumber)
+  const competition = await db().competition.findUniqueOrThrow({ where: { id: version.competitionId }, select: { activeTestSetId: true } })
+  if (competition.activeTestSetId === version.id) throw conflict(`Version ${versionNumber} is the active test set; activate another version first`, 'testset_active')
+  if (version.status === 'processing' && (await versionsWithLiveImport([version.competitionId])).has(version.id)) {
+    throw conflict(`Version ${versionNumber} is being imported; wait until it is ready or failed`, 'testset_processing')
+  }
+  const scored = await db().submissionScore.count({ where: { testSetId: version.id } })
+  if (scored > 0 || (await db().submission.count({ where: { testSetId: version.id } })) > 0) {
+    throw conflict(`Version ${versionNumber} holds the scores of earlier submissions and is kept as their history`, 'testset_has_scores')
+  }
+  // Rows first (its images go with it), then the files: a failure in between leaves only files
+  // that no row points to.
+  const { count } = await db().testSetVersion.deleteMany({ where: { id: version.id, status: version.status } })
+  if (count !== 1) throw conflict(`Version ${versionNumber} changed meanwhile; reload and try again`, 'testset_changed')
+  await storage().deletePrefix(testSetKeys.prefix(version.id))
 }

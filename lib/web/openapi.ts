@@ -153,7 +153,7 @@ export function openApiDocument(): Json {
         ),
       },
       '/api/submissions/{id}': { parameters: [idParam], get: op('A submission: status, progress, error, visible scores', { '200': ok('Submission', { type: 'object', properties: { submission: ref('Submission') } }), '404': err('Not found or not yours'), ...authErrors }) },
-      '/api/submissions/{id}/scores': { parameters: [idParam], get: op('Per-image scores (public images only for participants)', { '200': ok('Scores'), '404': err('Not found or not yours'), '409': err('Not scored'), ...authErrors }) },
+      '/api/submissions/{id}/scores': { parameters: [idParam], get: op('Per-image scores: participants get the public images\' distribution (histogram, quantiles, rounded, no image ids); organizers the full table', { '200': ok('Scores'), '404': err('Not found or not yours'), '409': err('Not scored'), ...authErrors }) },
       '/api/competitions/{slug}/selection': {
         parameters: [slug],
         post: op('Choose final submissions (before the deadline); none = best public ones count', { '200': ok('Selected submissions'), '400': err('Too many'), '409': err('Deadline passed / not selectable'), ...authErrors }, { requestBody: body(selectionSchema) }),
@@ -205,6 +205,10 @@ export function openApiDocument(): Json {
             },
           },
         ),
+      },
+      '/api/competitions/{slug}/testsets/{version}': {
+        parameters: [slug, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],
+        delete: op('Delete a failed (or never used) test-set version with its files (organizer)', { '204': { description: 'Deleted' }, '404': err('Unknown version'), '409': err('Active, being imported, or holding scores'), ...organizerErrors }),
       },
       '/api/competitions/{slug}/testsets/{version}/activate': {
         parameters: [slug, { name: 'version', in: 'path', required: true, schema: { type: 'integer' } }],

@@ -5,6 +5,7 @@ import { applyMigrations } from '../platform/migrate.ts'
 import { closeDb } from '../platform/db.ts'
 import { queue } from '../queue/index.ts'
 import { jobHandlers } from '../jobs/index.ts'
+import { startSweeping } from '../jobs/sweep.ts'
 import type { RunningWorker } from '../queue/types.ts'
 import { createSetupToken, promoteAdminEmail } from '../accounts/setup.ts'
 import { closeRateLimits } from '../accounts/rate-limit.ts'
@@ -40,7 +41,10 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   await new Promise<void>((resolve) => server.listen(port, cfg.host, resolve))
 
   const workers: RunningWorker[] = []
+  // Each in-process worker runs one CSV loop and one model loop (lib/queue/pools.ts).
   for (let i = 0; i < cfg.inProcessWorkers; i++) workers.push(await queue().startWorker(jobHandlers))
+  // State a crash left behind (orphaned versions and submissions, partial files): now and every ARENA_SWEEP_MINUTES.
+  const sweep = startSweeping({ log })
   const address = server.address()
   const actualPort = typeof address === 'object' && address ? address.port : port
   const url = `http://localhost:${actualPort}`
@@ -54,6 +58,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   return {
     url,
     async close() {
+      sweep.stop()
       await Promise.all(workers.map((w) => w.stop()))
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await app.close?.()

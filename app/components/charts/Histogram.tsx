@@ -3,7 +3,10 @@ import { fmtTick, linear, niceTicks } from './scale'
 
 export interface HistogramSeries {
   name: string
-  values: number[]
+  /** Images per bin of the histogram's edges (binned on the server: lib/submissions/distribution.ts). */
+  counts: number[]
+  count: number
+  mean: number | null
   /** Filled bars for the main series, an outline for the comparison. */
   style: 'fill' | 'outline'
 }
@@ -12,42 +15,16 @@ const W = 720
 const H = 280
 const M = { top: 28, right: 16, bottom: 44, left: 48 }
 
-export function binEdges(values: number[], bins: number): number[] {
-  let lo = Infinity
-  let hi = -Infinity
-  for (const v of values) {
-    if (v < lo) lo = v
-    if (v > hi) hi = v
-  }
-  lo = Math.floor(lo * 20) / 20
-  hi = Math.ceil(hi * 20) / 20
-  if (hi <= lo) hi = lo + 0.05
-  return Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins)
-}
-
-export function counts(values: number[], edges: number[]): number[] {
-  const n = edges.length - 1
-  const out = new Array<number>(n).fill(0)
-  const lo = edges[0]
-  const w = (edges[n] - lo) / n
-  for (const v of values) out[Math.min(n - 1, Math.max(0, Math.floor((v - lo) / w)))]++
-  return out
-}
-
-const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length
+const fmtMean = (m: number | null) => (m === null ? '–' : m.toFixed(3))
 
 /**
  * Distribution of per-image cosine similarities: bins shared by all series, a dashed line at
  * each series' mean (the score).
  */
-export function Histogram({ id, title, series, xLabel = 'Cosine similarity per image', bins = 20 }: { id: string; title: string; series: HistogramSeries[]; xLabel?: string; bins?: number }) {
-  const nonEmpty = series.filter((s) => s.values.length > 0)
+export function Histogram({ id, title, edges, series, xLabel = 'Cosine similarity per image' }: { id: string; title: string; edges: number[]; series: HistogramSeries[]; xLabel?: string }) {
+  const nonEmpty = series.filter((s) => s.count > 0)
   if (nonEmpty.length === 0) return <p className="muted">{title}: no per-image scores.</p>
-  const edges = binEdges(
-    nonEmpty.flatMap((s) => s.values),
-    bins,
-  )
-  const perSeries = nonEmpty.map((s) => counts(s.values, edges))
+  const perSeries = nonEmpty.map((s) => s.counts)
   const yTicks = niceTicks(0, Math.max(1, ...perSeries.flat()), 4)
   const y = linear([0, yTicks[yTicks.length - 1]], [H - M.bottom, M.top])
   const x = linear([edges[0], edges[edges.length - 1]], [M.left, W - M.right])
@@ -56,7 +33,7 @@ export function Histogram({ id, title, series, xLabel = 'Cosine similarity per i
     <figure style={{ margin: 0 }}>
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t ${id}-d`}>
         <title id={`${id}-t`}>{title}</title>
-        <desc id={`${id}-d`}>{nonEmpty.map((s) => `${s.name}: ${s.values.length} images, mean ${mean(s.values).toFixed(4)}`).join('; ')}</desc>
+        <desc id={`${id}-d`}>{nonEmpty.map((s) => `${s.name}: ${s.count} images, mean ${fmtMean(s.mean)}`).join('; ')}</desc>
         <text className="title" x={M.left} y={16}>
           {title}
         </text>
@@ -84,7 +61,8 @@ export function Histogram({ id, title, series, xLabel = 'Cosine similarity per i
           }),
         )}
         {nonEmpty.map((s) => {
-          const m = mean(s.values)
+          const m = s.mean
+          if (m === null) return null
           return (
             <g key={`m-${s.name}`}>
               <line x1={x(m)} x2={x(m)} y1={M.top} y2={y(0)} stroke={s.style === 'outline' ? 'var(--warn)' : 'var(--fg)'} strokeDasharray="5 4" strokeWidth={1.5} />
@@ -112,7 +90,7 @@ export function Histogram({ id, title, series, xLabel = 'Cosine similarity per i
               aria-hidden="true"
               style={s.style === 'outline' ? { border: '2px solid var(--warn)' } : { background: 'var(--accent)' }}
             />
-            {s.name} — {s.values.length} images, mean {mean(s.values).toFixed(4)} (dashed line)
+            {s.name} — {s.count} images, mean {fmtMean(s.mean)} (dashed line)
           </li>
         ))}
       </ul>

@@ -101,6 +101,16 @@ export default async function ManageCompetition({ params, searchParams }: { para
                         </form>
                       )}
                       {v.active && v.activatedAt && <span className="muted">since {fmtDate(v.activatedAt)}</span>}
+                      {v.status === 'failed' && (
+                        <form method="post" action="/forms/organizer/delete-testset">
+                          <input type="hidden" name="slug" value={c.slug} />
+                          <input type="hidden" name="version" value={v.version} />
+                          <input type="hidden" name="returnTo" value={here} />
+                          <button type="submit" className="small">
+                            Delete v{v.version}
+                          </button>
+                        </form>
+                      )}
                     </td>
                   </tr>
                 ))}

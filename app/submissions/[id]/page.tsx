@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { currentUser } from '@/lib/web/session'
-import { submissionDetail } from '@/lib/views/submission'
-import { Histogram } from '@/app/components/charts/Histogram'
+import { submissionDetail, type HistogramView } from '@/lib/views/submission'
+import { Histogram, type HistogramSeries } from '@/app/components/charts/Histogram'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { fmtBytes, fmtDate, fmtScore } from '@/app/components/format'
@@ -34,13 +34,13 @@ export default async function SubmissionPage({ params, searchParams }: { params:
   }
   const detail = await submissionDetail(viewer, id)
   if (!detail) notFound()
-  const { submission: s, baseline, perImage, showPrivate } = detail
+  const { submission: s, baseline, histograms, showPrivate } = detail
   const isOrganizer = viewer.role === 'organizer'
   const pending = s.status === 'queued' || s.status === 'running'
-  const pub = perImage.filter((r) => r.public).map((r) => r.score)
-  const priv = perImage.filter((r) => !r.public).map((r) => r.score)
-  const basePub = baseline?.perImage.filter((r) => r.public).map((r) => r.score) ?? []
-  const basePriv = baseline?.perImage.filter((r) => !r.public).map((r) => r.score) ?? []
+  const series = (h: HistogramView): HistogramSeries[] => [
+    { name: 'This submission', ...h.submission, style: 'fill' },
+    ...(h.baseline ? [{ name: `Baseline “${baseline?.name}”`, ...h.baseline, style: 'outline' as const }] : []),
+  ]
   return (
     <>
       <AutoRefresh active={pending} />
@@ -96,30 +96,16 @@ export default async function SubmissionPage({ params, searchParams }: { params:
           </>
         )}
       </section>
-      {s.status === 'scored' && (
+      {s.status === 'scored' && histograms.public && (
         <section className="card" aria-labelledby="hist-pub-h">
           <h2 id="hist-pub-h">Per-image cosine, public images</h2>
-          <Histogram
-            id="hist-public"
-            title="Per-image cosine similarity on the public images"
-            series={[
-              { name: 'This submission', values: pub, style: 'fill' },
-              ...(basePub.length > 0 ? [{ name: `Baseline “${baseline?.name}”`, values: basePub, style: 'outline' as const }] : []),
-            ]}
-          />
+          <Histogram id="hist-public" title="Per-image cosine similarity on the public images" edges={histograms.public.edges} series={series(histograms.public)} />
         </section>
       )}
-      {s.status === 'scored' && isOrganizer && (
+      {s.status === 'scored' && isOrganizer && histograms.private && (
         <section className="card" aria-labelledby="hist-priv-h">
           <h2 id="hist-priv-h">Per-image cosine, private images (organizers only)</h2>
-          <Histogram
-            id="hist-private"
-            title="Per-image cosine similarity on the private images"
-            series={[
-              { name: 'This submission', values: priv, style: 'fill' },
-              ...(basePriv.length > 0 ? [{ name: `Baseline “${baseline?.name}”`, values: basePriv, style: 'outline' as const }] : []),
-            ]}
-          />
+          <Histogram id="hist-private" title="Per-image cosine similarity on the private images" edges={histograms.private.edges} series={series(histograms.private)} />
         </section>
       )}
     </>

@@ -4,10 +4,10 @@ import { getPerImageScores } from '@/lib/submissions/read'
 
 export const dynamic = 'force-dynamic'
 
-/** Per-image scores: public images only for participants. */
+/** Per-image scores: participants get the public images' distribution only (no image ids); organizers the full table. */
 export async function GET(request: Request, ctx: RouteContext<{ id: string }>): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    return json({ images: await getPerImageScores(user, (await ctx.params).id) })
+    return json(await getPerImageScores(user, (await ctx.params).id))
   })
 }
