@@ -1,29 +1,17 @@
-import { UsageError, type Command } from '../command.ts'
+import type { Command } from '../command.ts'
+import { intOption, parseOptions } from '../args.ts'
 import { config } from '../../lib/platform/config.ts'
 import { closeDb } from '../../lib/platform/db.ts'
 import { jobHandlers } from '../../lib/jobs/index.ts'
 import { applyMigrations } from '../../lib/platform/migrate.ts'
 import { closeQueue, queue, type WorkerEvent } from '../../lib/queue/index.ts'
 
-function parseArgs(args: string[]): { concurrency: number; graceMs: number } {
-  let concurrency = 1
-  let graceMs = 30_000
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split('=', 2)
-    const value = () => {
-      const v = inline ?? args[++i]
-      if (v === undefined) throw new UsageError(`${flag} needs a value`)
-      const n = Number(v)
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`)
-      return n
-    }
-    if (flag === '--concurrency' || flag === '-c') {
-      concurrency = value()
-      if (concurrency < 1 || concurrency > 64) throw new UsageError('--concurrency must be between 1 and 64')
-    } else if (flag === '--grace') graceMs = value() * 1000
-    else throw new UsageError(`unknown option '${args[i]}'`)
+function parseWorkerArgs(args: string[]): { concurrency: number; graceMs: number } {
+  const { values } = parseOptions(args, { concurrency: { type: 'string', short: 'c' }, grace: { type: 'string' } })
+  return {
+    concurrency: intOption(values.concurrency, '--concurrency', 1, { min: 1, max: 64 }),
+    graceMs: intOption(values.grace, '--grace', 30, { min: 0 }) * 1000,
   }
-  return { concurrency, graceMs }
 }
 
 function describe(e: WorkerEvent): string {
@@ -50,7 +38,7 @@ Options:
   --concurrency N, -c N   jobs run at once by this process (default 1)
   --grace SECONDS         how long running jobs may take to finish when stopping (default 30)`,
   async run(args) {
-    const { concurrency, graceMs } = parseArgs(args)
+    const { concurrency, graceMs } = parseWorkerArgs(args)
     const settings = config()
     await applyMigrations({ url: settings.databaseUrl, log: (line) => console.error(line) })
     const q = queue()

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { db, type Competition, type Team, type User } from '../platform/db.ts'
 import type { TxClient } from '../queue/types.ts'
 import { now } from '../platform/clock.ts'
-import { conflict, forbidden, notFound } from '../errors.ts'
+import { ApiError, conflict, notFound } from '../errors.ts'
 
 const DAY_MS = 86_400_000
 
@@ -208,9 +208,12 @@ export async function mergeTeams(user: User, competition: Competition, inviteCod
   return { team: await teamView(target.id), mergedTeamName: source.name }
 }
 
-/** The caller's team, or 403 with a hint to join first. */
+/**
+ * The caller's team, or 403 `not_joined`. The message names no API route: the web shows it beside
+ * a Join button, and the CLI replaces it by its own hint (`arena join -c SLUG`).
+ */
 export async function requireTeam(user: User, competition: Competition): Promise<Team> {
   const team = await teamOf(user.id, competition.id)
-  if (!team) throw forbidden(`Join the competition first (POST /api/competitions/${competition.slug}/join)`)
+  if (!team) throw new ApiError(403, 'not_joined', 'Join the competition first')
   return team
 }
