@@ -2,6 +2,7 @@ import { authenticate, createSession } from '@/lib/accounts/auth'
 import { sessionCookie } from '@/lib/web/auth'
 import { badRequest, unauthorized } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
+import { backToForm } from './back-to-form'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(
@@ -9,11 +10,15 @@ export async function POST(request: Request): Promise<Response> {
     '/signin',
     async ({ field, returnTo }) => {
       const email = field('email').trim()
-      if (!email || !field('password')) throw badRequest('Enter your email and password')
-      const user = await authenticate(email, field('password'))
-      if (!user) throw unauthorized('Wrong email or password')
-      const s = await createSession(user.id)
-      return redirectTo(request, returnTo('/'), {}, { 'set-cookie': sessionCookie(s.token, s.expiresAt) })
+      try {
+        if (!email || !field('password')) throw badRequest('Enter your e-mail and password')
+        const user = await authenticate(email, field('password'))
+        if (!user) throw unauthorized('Wrong e-mail or password')
+        const s = await createSession(user.id)
+        return redirectTo(request, returnTo('/'), {}, { 'set-cookie': sessionCookie(s.token, s.expiresAt) })
+      } catch (err) {
+        return backToForm(request, '/signin', err, { email, returnTo: returnTo('/') })
+      }
     },
     { auth: false },
   )
