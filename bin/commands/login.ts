@@ -78,8 +78,9 @@ the server refuses the token.`,
       const resolved = resolveCliConfig()
       const { user } = await client().json<Me>('/api/auth/me')
       console.log(`${user.name} <${user.email}> (${user.role}) on ${resolved.url}`)
-      const from = resolved.sources.url === resolved.sources.token ? `the ${resolved.sources.url}` : `URL: ${resolved.sources.url}, token: ${resolved.sources.token}`
-      console.error(`credentials from ${from === 'the config file' ? configPath() : from === 'the environment' ? 'ARENA_URL and ARENA_TOKEN' : from}`)
+      const { url, token } = resolved.sources
+      const from = url !== token ? `the URL from the ${url}, the token from the ${token}` : url === 'environment' ? 'ARENA_URL and ARENA_TOKEN' : configPath()
+      console.error(`credentials from ${from}`)
       return 0
     }),
 }
