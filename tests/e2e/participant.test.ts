@@ -116,7 +116,7 @@ describe.skipIf(!ready)('a participant in the browser', () => {
   it('submits a prompt-text CSV with the format on "Detect" and sees it scored as prompts', async () => {
     await page.goto(`/competitions/${SLUG}/submit`)
     expect(await page.locator('#file').getAttribute('accept')).toContain('.csv.gz')
-    expect(await page.getByLabel('Format').inputValue()).toBe('detect')
+    expect(await page.getByLabel('Format', { exact: true }).inputValue()).toBe('detect')
     await page.getByLabel('Description').fill('the prompts themselves')
     const prompts = path.join(dir, 'my-prompts.csv')
     await writeFile(prompts, await readFile(path.join(KAGGLE_SAMPLE, 'prompts.csv')))
