@@ -27,7 +27,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {user ? (
               <>
                 <a href="/account/tokens">
-                  API<span className="hide-narrow"> tokens</span>
+                  <span className="hide-narrow">API tokens</span>
+                  <span className="show-narrow">Tokens</span>
                 </a>
                 <span className="whoami" aria-label={`Signed in as ${user.name}`}>
                   <span aria-hidden="true" className="avatar">
