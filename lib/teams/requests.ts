@@ -129,6 +129,11 @@ export async function decideTeamRequest(captain: User, competition: Competition,
     return { decision, kind, team: await teamView(request.teamId), who: request.user.name }
   }
   if (kind === 'join') {
+    if (await teamOf(request.userId, competition.id)) {
+      // The requester has found (or started) a team meanwhile.
+      await db().teamRequest.deleteMany({ where: { id: request.id } })
+      throw conflict(`${request.user.name} is in a team now; the request was removed`, 'request_stale')
+    }
     const { team } = await joinTeamByCode(request.user, request.team.inviteCode)
     // Joined: the requester's other requests in this competition no longer apply.
     await db().teamRequest.deleteMany({ where: { competitionId: competition.id, userId: request.userId } })

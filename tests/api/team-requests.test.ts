@@ -79,6 +79,10 @@ forEachDatabase((t) => {
     // Full now (2): the older request from x cannot be accepted.
     const full = await answer(cap, c.slug, rx2.id, 'accept')
     expect(await code(full)).toBe('team_full')
+    // x starts a team of their own: the request is stale and goes away when the captain answers.
+    await joinComp(app, x, c.slug)
+    expect(await code(await answer(cap, c.slug, rx2.id, 'accept'))).toBe('request_stale')
+    expect(await t.db.teamRequest.count({ where: { id: rx2.id } })).toBe(0)
   })
 
   it('a merge request moves the whole team in when accepted, and goes stale when the requester changed team', async () => {
