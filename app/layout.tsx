@@ -26,12 +26,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {user?.role === 'organizer' && <a href="/organizer">Organizer</a>}
             {user ? (
               <>
-                <a href="/account/tokens">API tokens</a>
+                <a href="/account/tokens">
+                  <span className="hide-narrow">API tokens</span>
+                  <span className="show-narrow">Tokens</span>
+                </a>
                 <span className="whoami" aria-label={`Signed in as ${user.name}`}>
                   <span aria-hidden="true" className="avatar">
                     {user.name.slice(0, 1).toUpperCase()}
                   </span>
-                  {user.name}
+                  <span className="name">{user.name}</span>
                 </span>
                 <form method="post" action="/forms/signout" className="inline">
                   <button type="submit" className="secondary small">

@@ -1,5 +1,6 @@
 'use client'
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from 'react'
+import { errorWithLine } from './format'
 
 interface Polled {
   id: string
@@ -13,6 +14,9 @@ interface Polled {
 interface ApiErrorBody {
   error?: { message?: string; code?: string }
 }
+
+/** What the file picker offers: the forms the scorer reads (plain, gzip, zip) and ONNX models. */
+const ACCEPTED_FILES = '.csv,.csv.gz,.gz,.zip,.onnx,text/csv,application/gzip,application/zip'
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'tracking'; sub: Polled } | { kind: 'error'; message: string }
 
@@ -52,6 +56,24 @@ export function UploadForm({ slug, apiAction, fallbackAction, remaining, limit }
   const busy = phase.kind === 'uploading' || (phase.kind === 'tracking' && (phase.sub.status === 'queued' || phase.sub.status === 'running'))
   const trackingId = phase.kind === 'tracking' ? phase.sub.id : null
   const trackingDone = phase.kind === 'tracking' && (phase.sub.status === 'scored' || phase.sub.status === 'failed')
+
+  // The counter after anything but a clean upload is the server's: a refused upload may or may not
+  // have counted, and a failed submission is given back.
+  async function refreshQuota() {
+    try {
+      const res = await fetch(`/api/competitions/${encodeURIComponent(slug)}/submissions`, { headers: { accept: 'application/json' }, cache: 'no-store' })
+      if (!res.ok) return
+      const body = (await res.json()) as { quota?: { remaining?: number } }
+      if (typeof body.quota?.remaining === 'number') setLeft(body.quota.remaining)
+    } catch {
+      /* keep the counter shown */
+    }
+  }
+
+  useEffect(() => {
+    if (trackingDone && phase.kind === 'tracking' && phase.sub.status === 'failed') void refreshQuota()
+    // Once per finished submission.
+  }, [trackingId, trackingDone])
 
   useEffect(() => {
     if (!trackingId || trackingDone) return
@@ -104,7 +126,10 @@ export function UploadForm({ slug, apiAction, fallbackAction, remaining, limit }
     xhr.open('POST', apiAction)
     xhr.setRequestHeader('accept', 'application/json')
     xhr.upload.onprogress = (ev) => setPhase({ kind: 'uploading', loaded: ev.loaded, total: ev.lengthComputable ? ev.total : file.size })
-    xhr.onerror = () => setPhase({ kind: 'error', message: 'The upload was interrupted (network error). Please try again.' })
+    xhr.onerror = () => {
+      setPhase({ kind: 'error', message: 'The upload was interrupted (network error). Please try again.' })
+      void refreshQuota()
+    }
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         let body: unknown = null
@@ -121,6 +146,7 @@ export function UploadForm({ slug, apiAction, fallbackAction, remaining, limit }
         else setPhase({ kind: 'error', message: 'Uploaded, but the server’s answer was not understood; see My submissions.' })
       } else {
         setPhase({ kind: 'error', message: errorMessage(xhr.responseText, xhr.status) })
+        void refreshQuota()
       }
     }
     setPhase({ kind: 'uploading', loaded: 0, total: file.size })
@@ -134,8 +160,8 @@ export function UploadForm({ slug, apiAction, fallbackAction, remaining, limit }
         <strong>{left}</strong> of {limit} submissions left today (resets 00:00 UTC).
       </p>
       <label htmlFor="kind">Format</label>
-      <select id="kind" name="kind" defaultValue="">
-        <option value="">Detect (.csv embeddings, .onnx model)</option>
+      <select id="kind" name="kind" defaultValue="detect">
+        <option value="detect">Detect (from the CSV header, or .onnx for a model)</option>
         <option value="csv">Embedding CSV (imgId_eId,val)</option>
         <option value="prompts">Prompt text CSV (imgId,prompt)</option>
         <option value="model">ONNX model</option>
@@ -169,7 +195,7 @@ export function UploadForm({ slug, apiAction, fallbackAction, remaining, limit }
       >
         <p style={{ margin: 0 }}>{file ? <strong>{file.name}</strong> : 'Drop your file here, or choose it:'}</p>
         {file && <p className="muted" style={{ margin: 0 }}>{(file.size / 1024 / 1024).toFixed(2)} MB</p>}
-        <input id="file" ref={inputRef} type="file" name="file" accept=".csv,.onnx,text/csv" required={!file} onChange={(e) => pick(e.target.files)} />
+        <input id="file" ref={inputRef} type="file" name="file" accept={ACCEPTED_FILES} required={!file} onChange={(e) => pick(e.target.files)} />
       </div>
       <div className="actions">
         <button type="submit" disabled={busy || left <= 0}>
@@ -212,8 +238,8 @@ function Tracking({ sub }: { sub: Polled }) {
   if (sub.status === 'failed') {
     return (
       <div className="card" role="alert">
-        <strong className="error">Scoring failed{sub.errorLine ? ` at line ${sub.errorLine}` : ''}:</strong>
-        <pre className="log">{sub.error ?? 'unknown error'}</pre>
+        <strong className="error">Scoring failed:</strong>
+        <pre className="log">{errorWithLine(sub.error, sub.errorLine)}</pre>
       </div>
     )
   }

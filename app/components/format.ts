@@ -24,3 +24,13 @@ export function fmtAgo(d: Date, now: Date): string {
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`
   return `${Math.floor(s / 86_400)} d ago`
 }
+
+/**
+ * A submission's error as participants read it, the line number once: scoring errors already
+ * start with "Line N:" (scoring/errors.ts), so `line` is added only to a message that lacks it.
+ */
+export function errorWithLine(error: string | null | undefined, line: number | null | undefined): string {
+  const text = error ?? 'unknown error'
+  if (!line || /^line \d+\b/i.test(text)) return text
+  return `line ${line}: ${text}`
+}

@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts'
-import { client, flags, table, withApi } from './client.ts'
+import { client, flags, formatTime, table, withApi } from './client.ts'
 
 interface CompetitionRow {
   slug: string
@@ -21,7 +21,7 @@ Options:
       const { values } = flags(args, { json: { type: 'boolean' } })
       const body = await client().json<{ competitions: CompetitionRow[] }>('/api/competitions')
       if (values.json) console.log(JSON.stringify(body, null, 2))
-      else console.log(table(['SLUG', 'PHASE', 'DEADLINE', 'TEAMS', 'TITLE'], body.competitions.map((c) => [c.slug, c.phase, c.deadline, c.teamCount, c.title])))
+      else console.log(table(['SLUG', 'PHASE', 'DEADLINE', 'TEAMS', 'TITLE'], body.competitions.map((c) => [c.slug, c.phase, formatTime(c.deadline), c.teamCount, c.title])))
       return 0
     }),
 }

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts'
+import { parseOptions } from '../args.ts'
 import { config } from '../../lib/platform/config.ts'
 import { applyMigrations, migrationStatus } from '../../lib/platform/migrate.ts'
 
@@ -13,8 +14,9 @@ DATABASE_URL (default: the SQLite file data/arena.db). Safe to run from several 
 Options:
   --status   list applied and pending migrations without changing anything`,
   async run(args) {
+    const { values } = parseOptions(args, { status: { type: 'boolean' } })
     const url = config().databaseUrl
-    if (args.includes('--status')) {
+    if (values.status) {
       const s = await migrationStatus(url)
       console.log(`applied: ${s.applied.length}${s.applied.map((n) => `\n  ${n}`).join('')}`)
       console.log(`pending: ${s.pending.length}${s.pending.map((n) => `\n  ${n}`).join('')}`)

@@ -3,7 +3,9 @@ import { modelsPrepareCommand } from './models.ts'
 import { embedCommand } from './embed.ts'
 import { serveCommand } from './serve.ts'
 import { dbMigrateCommand } from './db.ts'
-import { loginCommand } from './login.ts'
+import { loginCommand, logoutCommand, whoamiCommand } from './login.ts'
+import { joinCommand } from './join.ts'
+import { downloadCommand } from './download.ts'
 import { competitionsListCommand } from './competitions.ts'
 import { submitCommand } from './submit.ts'
 import { selectCommand, submissionsCommand } from './submissions.ts'
@@ -20,7 +22,11 @@ import { baselineRunCommand } from './baseline.ts'
 export const commands: Command[] = [
   // Participants (talk to a server: `arena login` first)
   loginCommand,
+  whoamiCommand,
+  logoutCommand,
   competitionsListCommand,
+  joinCommand,
+  downloadCommand,
   submitCommand,
   submissionsCommand,
   leaderboardCommand,

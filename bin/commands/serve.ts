@@ -1,5 +1,5 @@
 import type { Command } from '../command.ts'
-import { UsageError } from '../command.ts'
+import { intOption, parseOptions } from '../args.ts'
 
 export const serveCommand: Command = {
   path: ['serve'],
@@ -16,11 +16,10 @@ Options:
   --port N   port to listen on (default $PORT or 3000)
   --dev      Next.js development mode (hot reload)`,
   async run(args) {
-    const portIndex = args.indexOf('--port')
-    const port = portIndex >= 0 ? Number(args[portIndex + 1]) : undefined
-    if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new UsageError('--port needs a port number')
+    const { values } = parseOptions(args, { port: { type: 'string' }, dev: { type: 'boolean' } })
+    const port = values.port === undefined ? undefined : intOption(values.port, '--port', 0, { min: 1, max: 65535 })
     const { startServer } = await import('../../lib/web/server.ts')
-    const server = await startServer({ dev: args.includes('--dev'), port })
+    const server = await startServer({ dev: values.dev === true, port })
     await new Promise<void>((resolve) => {
       const stop = () => resolve()
       process.once('SIGINT', stop)

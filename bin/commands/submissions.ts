@@ -1,5 +1,5 @@
 import { UsageError, type Command } from '../command.ts'
-import { client, flags, formatScore, required, table, withApi } from './client.ts'
+import { client, flags, formatScore, formatTime, required, table, withApi } from './client.ts'
 
 interface Row {
   id: string
@@ -35,16 +35,17 @@ Options:
           ['ID', 'DATE', 'STATUS', 'PUBLIC', 'PRIVATE', 'SELECTED', 'DESCRIPTION'],
           body.submissions.map((s) => [
             s.id,
-            s.createdAt.replace('T', ' ').slice(0, 19),
+            formatTime(s.createdAt),
             s.late ? `${s.status} (late)` : s.status,
             formatScore(s.publicScore),
             formatScore(s.privateScore),
             s.selected ? 'yes' : '',
+            // The error already names its line ("Line 12: …"): printed as the server wrote it.
             s.status === 'failed' ? `${s.description} [${s.error ?? ''}]`.trim() : s.description,
           ]),
         ),
       )
-      console.log(`\n${body.quota.remaining} of ${body.quota.limit} submissions left today; reset at ${body.quota.resetAt}`)
+      console.log(`\n${body.quota.remaining} of ${body.quota.limit} submissions left today; reset at ${formatTime(body.quota.resetAt)}`)
       return 0
     }),
 }

@@ -3,7 +3,8 @@ import { createReadStream, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { Readable, Transform } from 'node:stream'
 import { UsageError, type Command } from '../command.ts'
-import { client, flags, formatScore, required, withApi, type ApiClient } from './client.ts'
+import { client, flags, formatScore, formatTime, required, withApi, type ApiClient } from './client.ts'
+import { progressBar } from './progress.ts'
 
 interface SubmissionBody {
   id: string
@@ -13,37 +14,6 @@ interface SubmissionBody {
   publicScore: number | null
   privateScore: number | null
   late: boolean
-}
-
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
-
-/** A progress bar on stderr: redrawn in place on a terminal, a few plain lines otherwise. */
-function progressBar(label: string, total: number): { update(done: number): void; end(): void } {
-  const tty = process.stderr.isTTY === true
-  let lastQuarter = -1
-  const draw = (done: number) => {
-    const f = total > 0 ? Math.min(1, done / total) : 1
-    const width = 30
-    const filled = Math.round(f * width)
-    return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(f * 100)).padStart(3)}% ${mb(done)}/${mb(total)}`
-  }
-  return {
-    update(done) {
-      if (tty) process.stderr.write(`\r${draw(done)}`)
-      else {
-        const q = Math.floor((total > 0 ? done / total : 1) * 4)
-        if (q > lastQuarter) {
-          lastQuarter = q
-          process.stderr.write(`${draw(done)}\n`)
-        }
-      }
-    },
-    end() {
-      if (tty) process.stderr.write('\n')
-    },
-  }
 }
 
 /**
@@ -90,11 +60,23 @@ async function upload(api: ApiClient, slug: string, file: string, description: s
       duplex: 'half',
     } as RequestInit)
     bar.end()
-    console.error(`Submitted ${body.submission.id} (${body.quota.remaining} submission(s) left today; reset at ${body.quota.resetAt})`)
+    console.error(`Submitted ${body.submission.id} (${body.quota.remaining} submission(s) left today; reset at ${formatTime(body.quota.resetAt)})`)
     return body.submission
   } catch (err) {
     bar.end()
     throw err
+  }
+}
+
+/**
+ * Asks the server, before any byte of the file is sent, whether the caller may submit: the list
+ * answers 403 `not_joined` for a non-member (the client turns it into "run arena join") and
+ * carries today's quota. The server checks both again when the upload arrives.
+ */
+async function checkCanSubmit(api: ApiClient, slug: string): Promise<void> {
+  const { quota } = await api.json<{ quota: { remaining: number; limit: number; resetAt: string } }>(`/api/competitions/${encodeURIComponent(slug)}/submissions`)
+  if (quota.remaining <= 0) {
+    throw new UsageError(`your team has used all ${quota.limit} submissions of today; the next one is possible after ${formatTime(quota.resetAt)}`)
   }
 }
 
@@ -116,17 +98,19 @@ export async function waitForScore(api: ApiClient, id: string, intervalMs: numbe
 export const submitCommand: Command = {
   path: ['submit'],
   summary: 'Upload a submission file (and optionally wait for its score)',
-  help: `Usage: arena submit -c SLUG -f FILE [-m MESSAGE] [--kind csv|prompts] [--manifest JSON] [--wait]
+  help: `Usage: arena submit -c SLUG -f FILE [-m MESSAGE] [--kind detect|csv|prompts] [--manifest FILE] [--wait]
 
-Streams FILE (.csv, .csv.gz, .zip, prompt CSV, or an .onnx model with --manifest) to the
-competition, showing upload progress on stderr. With --wait, follows the scoring until it ends: prints the public score and
-exits 0, or prints the error and exits 2.
+Streams FILE (.csv, .csv.gz, .zip, prompt CSV, or an .onnx model with --manifest FILE) to the
+competition, showing upload progress on stderr. Before sending anything it checks that you have
+joined (arena join -c SLUG) and that your team has a submission left today. With --wait, follows
+the scoring until it ends: prints the public score and exits 0, or prints the error and exits 2.
 
 Options:
   -c, --competition SLUG   competition slug (see arena competitions list)
   -f, --file FILE          the file to submit
   -m, --message TEXT       description shown in your submissions list
-  --kind KIND              csv (default) or prompts
+  --kind KIND              detect (default: the server reads the CSV header: imgId,prompt is a
+                           prompt-text CSV, imgId_eId,val an embedding CSV), csv or prompts
   --manifest FILE          model manifest (JSON: inputName, outputName, imageSize, resize,
                            mean, std, …) for an ONNX model FILE; the platform checks the graph
                            before queuing it and runs it on the hidden images
@@ -163,6 +147,7 @@ Options:
       const interval = values.interval === undefined ? 1000 : Number(values.interval)
       if (!(interval > 0)) throw new UsageError('--interval needs a positive number of milliseconds')
       const api = client()
+      await checkCanSubmit(api, slug)
       const created = await upload(api, slug, file, values.message ?? '', values.kind, manifest)
       if (!values.wait) {
         console.log(created.id)

@@ -1,4 +1,5 @@
 import { UsageError, type Command } from '../command.ts'
+import { intOption, parseOptions } from '../args.ts'
 import { config } from '../../lib/platform/config.ts'
 import { closeDb } from '../../lib/platform/db.ts'
 import { handlersOfPools } from '../../lib/jobs/index.ts'
@@ -11,33 +12,13 @@ interface WorkerArgs {
   graceMs: number
 }
 
-function parseArgs(args: string[]): WorkerArgs {
-  let csv = 1
-  let models = 1
-  let graceMs = 30_000
-  const slots = (flag: string, n: number) => {
-    if (n > 64) throw new UsageError(`${flag} must be at most 64`)
-    return n
-  }
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split('=', 2)
-    const value = () => {
-      const v = inline ?? args[++i]
-      if (v === undefined) throw new UsageError(`${flag} needs a value`)
-      const n = Number(v)
-      if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a non-negative integer, got '${v}'`)
-      return n
-    }
-    if (flag === '--concurrency' || flag === '-c') {
-      csv = models = slots(flag, value())
-      if (csv < 1) throw new UsageError('--concurrency must be between 1 and 64')
-    } else if (flag === '--csv') csv = slots(flag, value())
-    else if (flag === '--models') models = slots(flag, value())
-    else if (flag === '--grace') graceMs = value() * 1000
-    else throw new UsageError(`unknown option '${args[i]}'`)
-  }
+function parseWorkerArgs(args: string[]): WorkerArgs {
+  const { values } = parseOptions(args, { csv: { type: 'string' }, models: { type: 'string' }, concurrency: { type: 'string', short: 'c' }, grace: { type: 'string' } })
+  const both = values.concurrency === undefined ? undefined : intOption(values.concurrency, '--concurrency', 1, { min: 1, max: 64 })
+  const csv = intOption(values.csv, '--csv', both ?? 1, { min: 0, max: 64 })
+  const models = intOption(values.models, '--models', both ?? 1, { min: 0, max: 64 })
   if (csv + models === 0) throw new UsageError('--csv and --models cannot both be 0')
-  return { csv, models, graceMs }
+  return { csv, models, graceMs: intOption(values.grace, '--grace', 30, { min: 0 }) * 1000 }
 }
 
 function describe(e: WorkerEvent): string {
@@ -70,7 +51,7 @@ Options:
   --concurrency N, -c N   sets both --csv and --models
   --grace SECONDS         how long running jobs may take to finish when stopping (default 30)`,
   async run(args) {
-    const { csv, models, graceMs } = parseArgs(args)
+    const { csv, models, graceMs } = parseWorkerArgs(args)
     const settings = config()
     await applyMigrations({ url: settings.databaseUrl, log: (line) => console.error(line) })
     const q = queue()

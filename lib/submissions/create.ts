@@ -11,7 +11,8 @@ import { lockTeam, requireTeam } from '../teams/teams.ts'
 import { checkModel, invalidModel } from './model-check.ts'
 import { countToday, dailyLimitError, quotaOf, type Quota } from './quota.ts'
 import { enqueueScoring } from './scoring-jobs.ts'
-import { safeFileName, submissionKeys, submissionKindOf } from './files.ts'
+import { csvKindOfHeader, safeFileName, submissionKeys, submissionKindOf } from './files.ts'
+import { firstLineOf } from './file-head.ts'
 import { submissionView, type SubmissionView } from './view.ts'
 
 /** An upload as the web adapter (lib/web/uploads.ts) hands it over. */
@@ -34,7 +35,8 @@ export interface CreatedSubmission {
  * Stores an upload and queues it for scoring. The daily limit is checked twice: cheaply before the
  * upload (so a team over its limit does not send 500 MB for nothing), and authoritatively in the
  * transaction that creates the row, under a lock on the team, so concurrent uploads cannot exceed
- * it. `kind` (`csv`, `prompts`, `model`) comes from the fields before the file, else the file name.
+ * it. `kind` (`csv`, `prompts`, `model`) comes from the fields before the file; absent or `detect`,
+ * from the file name (.onnx) or the stored CSV's header line.
  */
 export async function createSubmission(user: User, competition: Competition, upload: SubmissionUpload): Promise<CreatedSubmission> {
   const team = await requireTeam(user, competition)
@@ -43,8 +45,8 @@ export async function createSubmission(user: User, competition: Competition, upl
   const early = quotaOf(competition, await countToday(db(), team.id, started), started)
   if (early.remaining <= 0) throw dailyLimitError(early)
 
-  const kind = submissionKindOf(upload.fields().kind, upload.fileName)
-  const isModel = kind === 'model'
+  const uploadKind = submissionKindOf(upload.fields().kind, upload.fileName)
+  const isModel = uploadKind === 'model'
   const storedName = safeFileName(upload.fileName, isModel ? 'model.onnx' : 'submission.csv')
   const key = isModel ? submissionKeys.model(competition.id, randomUUID()) : submissionKeys.file(competition.id, randomUUID(), storedName)
   const manifestKey = submissionKeys.manifestOf(key)
@@ -57,6 +59,7 @@ export async function createSubmission(user: User, competition: Competition, upl
     await discard()
     throw badRequest(`The uploaded ${isModel ? 'model ' : ''}file is empty`, 'empty_file')
   }
+  const kind = uploadKind === 'detect' ? csvKindOfHeader(await firstLineOf(key)) : uploadKind
   const fields = upload.fields()
   const at = now()
   const row = {

@@ -13,20 +13,36 @@ export const submissionKeys = {
   manifestOf: (modelKey: string) => path.posix.join(path.posix.dirname(modelKey), 'manifest.json'),
 }
 
-const kindSchema = z.enum(['csv', 'prompts', 'model'])
+const kindSchema = z.enum(['csv', 'prompts', 'model', 'detect'])
+
+/** A kind decided before the upload; `detect` = a CSV whose header decides (csvKindOfHeader). */
+export type UploadKind = SubmissionKind | 'detect'
 
 /**
- * The kind named by the client, else guessed from the file name (.onnx = model, otherwise CSV).
- * Decided once, from the fields that come before the file: a field after it cannot turn a model
- * into a CSV (or back) after the checks of the other kind have run.
+ * The kind named by the client; absent or `detect`: a model for .onnx, else a CSV whose kind its
+ * header line decides once stored. Decided from the fields that come before the file: a field
+ * after it cannot turn a model into a CSV (or back) after the checks of the other kind have run.
  */
-export function submissionKindOf(named: string | undefined, fileName: string): SubmissionKind {
-  if (named !== undefined && named !== '') {
+export function submissionKindOf(named: string | undefined, fileName: string): UploadKind {
+  if (named !== undefined && named !== '' && named !== 'detect') {
     const parsed = kindSchema.safeParse(named)
-    if (!parsed.success) throw badRequest(`kind must be csv, prompts or model, got '${named}'`, 'invalid_kind')
+    if (!parsed.success) throw badRequest(`kind must be detect, csv, prompts or model, got '${named}'`, 'invalid_kind')
     return parsed.data
   }
-  return fileName.toLowerCase().endsWith('.onnx') ? 'model' : 'csv'
+  return fileName.toLowerCase().endsWith('.onnx') ? 'model' : 'detect'
+}
+
+/**
+ * The kind of a CSV from its header line: `imgId,prompt` (either order, quotes and case ignored)
+ * is a prompt-text CSV; anything else is read as an embedding CSV (`imgId_eId,val`), whose parser
+ * then names what is wrong with the header. A stand-in until scoring/ has detectSubmissionFormat.
+ */
+export function csvKindOfHeader(line: string): 'csv' | 'prompts' {
+  const columns = line
+    .split(',')
+    .map((c) => c.trim().replace(/^"(.*)"$/, '$1').toLowerCase())
+    .sort()
+  return columns.length === 2 && columns[0] === 'imgid' && columns[1] === 'prompt' ? 'prompts' : 'csv'
 }
 
 /** A file name safe to use in a storage key: the base name, odd characters replaced. */

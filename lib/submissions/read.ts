@@ -31,7 +31,8 @@ export async function listTeamSubmissions(user: User, competition: Competition):
   }
 }
 
-async function loadVisibleSubmission(viewer: User, id: string) {
+/** The submission if the viewer may see it (its team's members, organizers), else 404. */
+export async function loadVisibleSubmission(viewer: User, id: string) {
   const s = await db().submission.findUnique({ where: { id }, include: { competition: true, user: { select: { name: true } } } })
   if (!s) throw notFound('No such submission')
   if (viewer.role !== 'organizer') {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { db, type Competition, type Team, type User } from '../platform/db.ts'
 import type { TxClient } from '../queue/types.ts'
 import { now } from '../platform/clock.ts'
-import { conflict, forbidden, notFound } from '../errors.ts'
+import { ApiError, conflict, notFound } from '../errors.ts'
 
 const DAY_MS = 86_400_000
 
@@ -25,6 +25,14 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 'P2002'
 }
 
+/** Members in joining order; the first is the captain (ties, e.g. a merge, broken by id). */
+export const CAPTAIN_FIRST = [{ joinedAt: 'asc' as const }, { id: 'asc' as const }]
+
+/** The user id of the team's captain (its earliest member). */
+export async function captainOf(client: Pick<ReturnType<typeof db>, 'teamMember'>, teamId: string): Promise<string | null> {
+  return (await client.teamMember.findFirst({ where: { teamId }, orderBy: CAPTAIN_FIRST, select: { userId: true } }))?.userId ?? null
+}
+
 export function mergerDeadlineOf(c: Pick<Competition, 'mergerDeadline' | 'deadline'>): Date {
   return c.mergerDeadline ?? c.deadline
 }
@@ -33,6 +41,8 @@ export interface TeamMemberView {
   userId: string
   name: string
   joinedAt: Date
+  /** The earliest member: renames the team and accepts or declines join and merge requests. */
+  captain: boolean
 }
 
 export interface TeamView {
@@ -43,17 +53,17 @@ export interface TeamView {
   members: TeamMemberView[]
 }
 
-async function teamView(teamId: string): Promise<TeamView> {
+export async function teamView(teamId: string): Promise<TeamView> {
   const t = await db().team.findUniqueOrThrow({
     where: { id: teamId },
-    include: { members: { include: { user: { select: { name: true } } }, orderBy: { joinedAt: 'asc' } } },
+    include: { members: { include: { user: { select: { name: true } } }, orderBy: CAPTAIN_FIRST } },
   })
   return {
     id: t.id,
     name: t.name,
     inviteCode: t.inviteCode,
     createdAt: t.createdAt,
-    members: t.members.map((m) => ({ userId: m.userId, name: m.user.name, joinedAt: m.joinedAt })),
+    members: t.members.map((m, i) => ({ userId: m.userId, name: m.user.name, joinedAt: m.joinedAt, captain: i === 0 })),
   }
 }
 
@@ -104,7 +114,10 @@ export async function joinCompetition(user: User, competition: Competition): Pro
   throw conflict('Could not create a team; try again', 'team_name_race')
 }
 
-/** Joins the team that owns `inviteCode`, if the user has no team in that competition yet. */
+/**
+ * Joins the team that owns `inviteCode`, if the user has no team in that competition yet; called
+ * when that team's captain accepts the join request (lib/teams/requests.ts).
+ */
 export async function joinTeamByCode(user: User, inviteCode: string): Promise<{ competition: Competition; team: TeamView }> {
   const team = await db().team.findUnique({ where: { inviteCode }, include: { competition: true } })
   if (!team) throw notFound('No team has this invite code')
@@ -156,14 +169,40 @@ export function mergeSubmissionAllowance(competition: Pick<Competition, 'startAt
   return competition.dailySubmissionLimit * days
 }
 
+/**
+ * Kaggle's merge rules for two teams: the members fit `maxTeamSize` and the submissions (failed
+ * ones excepted) fit `mergeSubmissionAllowance`. Checked when a merge is asked for (early answer)
+ * and again, under the teams' locks, when it is carried out.
+ */
+export async function checkMergeRules(
+  client: Pick<ReturnType<typeof db>, 'teamMember' | 'submission'>,
+  competition: Competition,
+  sourceId: string,
+  targetId: string,
+  at: Date,
+): Promise<void> {
+  const members = await client.teamMember.count({ where: { teamId: { in: [sourceId, targetId] } } })
+  if (members > competition.maxTeamSize) {
+    throw conflict(`A merged team would have ${members} members; the limit is ${competition.maxTeamSize}`, 'team_too_large')
+  }
+  const submissions = await client.submission.count({ where: { teamId: { in: [sourceId, targetId] }, status: { not: 'failed' } } })
+  const allowance = mergeSubmissionAllowance(competition, at)
+  if (submissions > allowance) {
+    throw conflict(
+      `The teams have ${submissions} submissions together; a merged team may have at most ${allowance} at this point (${competition.dailySubmissionLimit} per day since the start)`,
+      'too_many_submissions',
+    )
+  }
+}
+
 export interface MergeResult {
   team: TeamView
   mergedTeamName: string
 }
 
 /**
- * Merges the caller's team into the team that owns `inviteCode` (holding the code is the other
- * team's consent). Before the merger deadline only, if the members fit `maxTeamSize` and the
+ * Merges the caller's team into the team that owns `inviteCode`; called when that team's captain
+ * accepts the merge request (lib/teams/requests.ts). Before the merger deadline only, if the members fit `maxTeamSize` and the
  * submissions (failed ones excepted) fit `mergeSubmissionAllowance`. The merged team keeps every
  * submission; if both teams had final selections that together exceed the limit, the merged-in
  * team's selections are dropped.
@@ -185,18 +224,7 @@ export async function mergeTeams(user: User, competition: Competition, inviteCod
       tx.team.findUnique({ where: { id: target.id } }),
     ])
     if (!sourceTeam || !targetTeam) throw conflict('One of the teams changed meanwhile; try again', 'team_changed')
-    const members = await tx.teamMember.count({ where: { teamId: { in: [source.id, target.id] } } })
-    if (members > competition.maxTeamSize) {
-      throw conflict(`A merged team would have ${members} members; the limit is ${competition.maxTeamSize}`, 'team_too_large')
-    }
-    const submissions = await tx.submission.count({ where: { teamId: { in: [source.id, target.id] }, status: { not: 'failed' } } })
-    const allowance = mergeSubmissionAllowance(competition, t)
-    if (submissions > allowance) {
-      throw conflict(
-        `The teams have ${submissions} submissions together; a merged team may have at most ${allowance} at this point (${competition.dailySubmissionLimit} per day since the start)`,
-        'too_many_submissions',
-      )
-    }
+    await checkMergeRules(tx, competition, source.id, target.id, t)
     const selected = await tx.submission.count({ where: { teamId: { in: [source.id, target.id] }, selected: true } })
     if (selected > competition.finalSelectionLimit) {
       await tx.submission.updateMany({ where: { teamId: source.id, selected: true }, data: { selected: false } })
@@ -208,9 +236,12 @@ export async function mergeTeams(user: User, competition: Competition, inviteCod
   return { team: await teamView(target.id), mergedTeamName: source.name }
 }
 
-/** The caller's team, or 403 with a hint to join first. */
+/**
+ * The caller's team, or 403 `not_joined`. The message names no API route: the web shows it beside
+ * a Join button, and the CLI replaces it by its own hint (`arena join -c SLUG`).
+ */
 export async function requireTeam(user: User, competition: Competition): Promise<Team> {
   const team = await teamOf(user.id, competition.id)
-  if (!team) throw forbidden(`Join the competition first (POST /api/competitions/${competition.slug}/join)`)
+  if (!team) throw new ApiError(403, 'not_joined', 'Join the competition first')
   return team
 }

@@ -121,13 +121,20 @@ export function openApiDocument(): Json {
         parameters: [slug],
         get: op('Your team here, with its invite code', { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '404': err('No team'), ...authErrors }),
         delete: op('Leave your team (before the merger deadline)', { '200': ok('Left'), '409': err('Not allowed now'), ...authErrors }),
+        patch: op('Rename your team (its captain, before the deadline)', { '200': ok('Team'), '403': err('Not the captain'), '409': err('name_taken'), ...authErrors }, { requestBody: body({ type: 'object', required: ['name'], properties: { name: { type: 'string' } } }) }),
       },
       '/api/competitions/{slug}/team/merge': {
         parameters: [slug],
-        post: op('Merge your team into the team with this invite code (before the merger deadline, within size and submission limits)', { '200': ok('Merged team'), '404': err('Unknown code'), '409': err('Rule violated (team_too_large, too_many_submissions, merger_deadline)'), ...authErrors }, { requestBody: body({ type: 'object', required: ['inviteCode'], properties: { inviteCode: { type: 'string' } } }) }),
+        post: op('Ask to merge your team (you being its captain) into the team with this invite code; its captain accepts', { '202': ok('Pending request'), '403': err('Not the captain'), '404': err('Unknown code'), '409': err('Rule violated (team_too_large, too_many_submissions, merger_deadline)'), ...authErrors }, { requestBody: body({ type: 'object', required: ['inviteCode'], properties: { inviteCode: { type: 'string' } } }) }),
+      },
+      '/api/competitions/{slug}/team/requests': { parameters: [slug], get: op('Join and merge requests to your team (incoming) and your own (outgoing)', { '200': ok('Requests'), ...authErrors }) },
+      '/api/competitions/{slug}/team/requests/{id}': {
+        parameters: [slug, idParam],
+        post: op('Accept or decline a request (the receiving team\'s captain)', { '200': ok('Decided'), '404': err('No such request, or not the captain'), '409': err('Rule violated now, or request_stale'), ...authErrors }, { requestBody: body({ type: 'object', required: ['action'], properties: { action: { enum: ['accept', 'decline'] } } }) }),
+        delete: op('Withdraw your request', { '200': ok('Withdrawn'), '404': err('No such request'), ...authErrors }),
       },
       '/api/teams/join': {
-        post: op('Join a team by invite code (if you have no team in its competition)', { '200': ok('Team'), '404': err('Unknown code'), '409': err('Team full / already in a team'), ...authErrors }, { requestBody: body({ type: 'object', required: ['inviteCode'], properties: { inviteCode: { type: 'string' } } }) }),
+        post: op('Ask to join the team with this invite code (if you have no team in its competition); its captain accepts', { '202': ok('Pending request'), '404': err('Unknown code'), '409': err('Team full / already in a team'), ...authErrors }, { requestBody: body({ type: 'object', required: ['inviteCode'], properties: { inviteCode: { type: 'string' } } }) }),
       },
       '/api/competitions/{slug}/submissions': {
         parameters: [slug],
@@ -139,7 +146,7 @@ export function openApiDocument(): Json {
             parameters: [
               { name: 'filename', in: 'query', schema: { type: 'string' } },
               { name: 'description', in: 'query', schema: { type: 'string' } },
-              { name: 'kind', in: 'query', schema: { enum: ['csv', 'prompts', 'model'] } },
+              { name: 'kind', in: 'query', schema: { enum: ['detect', 'csv', 'prompts', 'model'] } },
             ],
             requestBody: {
               required: true,
@@ -153,6 +160,7 @@ export function openApiDocument(): Json {
         ),
       },
       '/api/submissions/{id}': { parameters: [idParam], get: op('A submission: status, progress, error, visible scores', { '200': ok('Submission', { type: 'object', properties: { submission: ref('Submission') } }), '404': err('Not found or not yours'), ...authErrors }) },
+      '/api/submissions/{id}/file': { parameters: [idParam], get: op('The submitted file (team members and organizers)', { '200': ok('The file'), '404': err('Not found or not yours'), ...authErrors }) },
       '/api/submissions/{id}/scores': { parameters: [idParam], get: op('Per-image scores: participants get the public images\' distribution (histogram, quantiles, rounded, no image ids); organizers the full table', { '200': ok('Scores'), '404': err('Not found or not yours'), '409': err('Not scored'), ...authErrors }) },
       '/api/competitions/{slug}/selection': {
         parameters: [slug],

@@ -1,7 +1,9 @@
 // Team rules: invite codes, team size, merging (deadline, size, Kaggle's submission allowance).
+// Joining and merging are requests the receiving team's captain accepts (tests/api/team-requests.test.ts).
 import { afterEach, expect, it } from 'vitest'
 import { POST as joinByCode } from '../../app/api/teams/join/route.ts'
 import { POST as merge } from '../../app/api/competitions/[slug]/team/merge/route.ts'
+import { POST as decide } from '../../app/api/competitions/[slug]/team/requests/[id]/route.ts'
 import { GET as getTeam, DELETE as leave } from '../../app/api/competitions/[slug]/team/route.ts'
 import { setClock } from '../../lib/platform/clock.ts'
 import { mergeSubmissionAllowance } from '../../lib/teams/teams.ts'
@@ -17,6 +19,12 @@ forEachDatabase((t) => {
   const mergeInto = (u: TestUser, slug: string, inviteCode: string) =>
     merge(app.request(`/api/competitions/${slug}/team/merge`, { json: { inviteCode }, token: u.token }), params({ slug }))
   const code = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code
+  /** The captain's answer to a pending request (the 202 answer of a join or merge request). */
+  const accept = async (captain: TestUser, slug: string, asked: Response) => {
+    expect(asked.status).toBe(202)
+    const { request } = (await asked.json()) as { request: { id: string } }
+    return decide(app.request(`/api/competitions/${slug}/team/requests/${request.id}`, { json: { action: 'accept' }, token: captain.token }), params({ slug, id: request.id }))
+  }
 
   it('gives same-named users distinct team names, and joins teams by invite code up to the size limit', async () => {
     const c = await seedCompetition(app, { maxTeamSize: 2 })
@@ -26,7 +34,7 @@ forEachDatabase((t) => {
     const teamA = await joinComp(app, a, c.slug)
     expect(teamA.name).toBe('sam')
     expect((await joinComp(app, a, c.slug)).id).toBe(teamA.id) // idempotent
-    expect((await byCode(b, teamA.inviteCode)).status).toBe(200)
+    expect((await accept(a, c.slug, await byCode(b, teamA.inviteCode))).status).toBe(200)
     const res = await byCode(x, teamA.inviteCode)
     expect(res.status).toBe(409)
     expect(await code(res)).toBe('team_full')
@@ -64,7 +72,7 @@ forEachDatabase((t) => {
 
     // Two days later the allowance is 2 × 3 days = 6: the merge goes through.
     setClock(() => new Date(Date.now() + 2 * 86_400_000))
-    const ok = await mergeInto(b, c.slug, teamA.inviteCode)
+    const ok = await accept(a, c.slug, await mergeInto(b, c.slug, teamA.inviteCode))
     expect(ok.status).toBe(200)
     const merged = (await ok.json()) as { team: { id: string; members: { name: string }[] } }
     expect(merged.team.id).toBe(teamA.id)
@@ -74,7 +82,7 @@ forEachDatabase((t) => {
 
     // Size: ann+ben (2) + dan+eve (2) > 3.
     const teamD = await joinComp(app, d, c.slug)
-    expect((await byCode(e, teamD.inviteCode)).status).toBe(200)
+    expect((await accept(d, c.slug, await byCode(e, teamD.inviteCode))).status).toBe(200)
     const tooLarge = await mergeInto(d, c.slug, teamA.inviteCode)
     expect(await code(tooLarge)).toBe('team_too_large')
     // Own team, unknown code.
@@ -99,7 +107,7 @@ forEachDatabase((t) => {
     const a = await signUp(app)
     const b = await signUp(app)
     const teamA = await joinComp(app, a, c.slug)
-    expect((await byCode(b, teamA.inviteCode)).status).toBe(200)
+    expect((await accept(a, c.slug, await byCode(b, teamA.inviteCode))).status).toBe(200)
     await settled(app, (await submit(app, a, c.slug, submissionCsv(c.truth, () => 1))).body.submission!.id)
     const leaveAs = (u: TestUser) => leave(app.request(`/api/competitions/${c.slug}/team`, { method: 'DELETE', token: u.token }), params({ slug: c.slug }))
     expect((await leaveAs(b)).status).toBe(200)

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { arena } from '../helpers/cli.ts'
 import * as me from '../../app/api/auth/me/route.ts'
+import * as submissions from '../../app/api/competitions/[slug]/submissions/route.ts'
 import * as modelSubmissions from '../../app/api/competitions/[slug]/model-submissions/route.ts'
 import * as submission from '../../app/api/submissions/[id]/route.ts'
 import { useTestApp, type SeededCompetition } from '../helpers/app.ts'
@@ -26,6 +27,8 @@ describe.skipIf(!haveSampleImages)('arena submit with a model (needs ../shared/d
       server = await serveRoutes({
         '/api/auth/me': me,
         '/api/competitions/[slug]/model-submissions': modelSubmissions,
+        // arena submit asks for the team's quota before it sends the model
+        '/api/competitions/[slug]/submissions': submissions,
         '/api/submissions/[id]': submission,
       })
       dir = mkdtempSync(path.join(tmpdir(), 'arena-cli-model-'))

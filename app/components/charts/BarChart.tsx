@@ -22,6 +22,7 @@ export function BarChart({ id, title, bars, yLabel, xLabel }: { id: string; titl
   const labelEvery = Math.max(1, Math.ceil(bars.length / 12))
   const total = bars.reduce((a, b) => a + b.value, 0)
   return (
+    <div className="chart-scroll">
     <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t ${id}-d`}>
       <title id={`${id}-t`}>{title}</title>
       <desc id={`${id}-d`}>
@@ -55,5 +56,6 @@ export function BarChart({ id, title, bars, yLabel, xLabel }: { id: string; titl
         {yLabel}
       </text>
     </svg>
+    </div>
   )
 }

@@ -31,6 +31,7 @@ export function Histogram({ id, title, edges, series, xLabel = 'Cosine similarit
   const xTicks = niceTicks(edges[0], edges[edges.length - 1], 6).filter((v) => v >= edges[0] - 1e-9 && v <= edges[edges.length - 1] + 1e-9)
   return (
     <figure style={{ margin: 0 }}>
+      <div className="chart-scroll">
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t ${id}-d`}>
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>{nonEmpty.map((s) => `${s.name}: ${s.count} images, mean ${fmtMean(s.mean)}`).join('; ')}</desc>
@@ -82,6 +83,7 @@ export function Histogram({ id, title, edges, series, xLabel = 'Cosine similarit
           Images
         </text>
       </svg>
+      </div>
       <ul className="legend" aria-label="Legend">
         {nonEmpty.map((s) => (
           <li key={s.name}>

@@ -52,6 +52,7 @@ export function LineChart({ id, title, series, yLabel, xLabel = 'Date (UTC)', fr
   const best = series.map((s) => Math.max(...s.points.map((p) => p.y)))
   return (
     <figure className="chart-figure" style={{ margin: 0 }}>
+      <div className="chart-scroll">
       <svg className="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t ${id}-d`}>
         <title id={`${id}-t`}>{title}</title>
         <desc id={`${id}-d`}>
@@ -83,6 +84,7 @@ export function LineChart({ id, title, series, yLabel, xLabel = 'Date (UTC)', fr
           </g>
         ))}
       </svg>
+      </div>
       <ul className="legend" aria-label="Legend">
         {series.map((s, i) => (
           <li key={s.name}>

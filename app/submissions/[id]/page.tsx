@@ -5,7 +5,7 @@ import { submissionDetail, type HistogramView } from '@/lib/views/submission'
 import { Histogram, type HistogramSeries } from '@/app/components/charts/Histogram'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { Flash, type SearchParams } from '@/app/components/Flash'
-import { fmtBytes, fmtDate, fmtScore } from '@/app/components/format'
+import { fmtBytes, fmtDate, fmtScore, errorWithLine } from '@/app/components/format'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Submission' }
@@ -91,8 +91,8 @@ export default async function SubmissionPage({ params, searchParams }: { params:
         </div>
         {s.status === 'failed' && (
           <>
-            <h2 className="error">Error{s.errorLine ? ` at line ${s.errorLine}` : ''}</h2>
-            <pre className="log error">{s.error}</pre>
+            <h2 className="error">Error</h2>
+            <pre className="log error">{errorWithLine(s.error, s.errorLine)}</pre>
           </>
         )}
       </section>

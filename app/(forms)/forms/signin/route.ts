@@ -4,6 +4,7 @@ import { sessionCookie } from '@/lib/web/auth'
 import { clientAddress } from '@/lib/web/client-address'
 import { badRequest } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
+import { backToForm } from './back-to-form'
 
 export async function POST(request: Request): Promise<Response> {
   return handleForm(
@@ -11,10 +12,14 @@ export async function POST(request: Request): Promise<Response> {
     '/signin',
     async ({ field, returnTo }) => {
       const email = field('email').trim()
-      if (!email || !field('password')) throw badRequest('Enter your email and password')
-      const user = await signIn(email, field('password'), clientAddress(request))
-      const s = await createSession(user.id)
-      return redirectTo(request, returnTo('/'), {}, { 'set-cookie': sessionCookie(s.token, s.expiresAt) })
+      try {
+        if (!email || !field('password')) throw badRequest('Enter your e-mail and password')
+        const user = await signIn(email, field('password'), clientAddress(request))
+        const s = await createSession(user.id)
+        return redirectTo(request, returnTo('/'), {}, { 'set-cookie': sessionCookie(s.token, s.expiresAt) })
+      } catch (err) {
+        return backToForm(request, '/signin', err, { email, returnTo: returnTo('/') })
+      }
     },
     { auth: 'none' },
   )

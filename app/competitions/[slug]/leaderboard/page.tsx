@@ -3,7 +3,7 @@ import { competitionPage } from '@/lib/web/competition-page'
 import { getLeaderboard, type LeaderboardRow, type LeaderboardType } from '@/lib/leaderboards/leaderboard'
 import { canSeePrivate } from '@/lib/competitions/competitions'
 import { param, type SearchParams } from '@/app/components/Flash'
-import { fmtAgo, fmtScore } from '@/app/components/format'
+import { fmtAgo, fmtDate, fmtScore } from '@/app/components/format'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Leaderboard' }
@@ -25,7 +25,7 @@ function Row({ r, mine, priv, now }: { r: LeaderboardRow; mine: boolean; priv: b
     <tr className={mine ? 'me' : undefined} aria-current={mine ? 'true' : undefined}>
       <td className="num">{r.rank}</td>
       {priv && <Move move={r.move} />}
-      <td>
+      <td className="team-cell">
         {r.teamName}
         {mine && <span className="sr-only"> (your team)</span>}
         {r.members.length > 1 && <div className="muted" style={{ fontSize: '0.85rem' }}>{r.members.join(', ')}</div>}
@@ -33,7 +33,9 @@ function Row({ r, mine, priv, now }: { r: LeaderboardRow; mine: boolean; priv: b
       <td className="num">{fmtScore(r.score)}</td>
       <td className="num">{r.entries}</td>
       <td className="num">
-        <time dateTime={r.lastSubmissionAt.toISOString()}>{fmtAgo(r.lastSubmissionAt, now)}</time>
+        <time dateTime={r.lastSubmissionAt.toISOString()} title={fmtDate(r.lastSubmissionAt)}>
+          {fmtAgo(r.lastSubmissionAt, now)}
+        </time>
       </td>
     </tr>
   )

@@ -4,7 +4,9 @@ import { listTeamSubmissions } from '@/lib/submissions/read'
 import { canSeePrivate } from '@/lib/competitions/competitions'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
-import { fmtBytes, fmtDate, fmtScore } from '@/app/components/format'
+import { errorWithLine, fmtBytes, fmtDate, fmtScore } from '@/app/components/format'
+import { LocalTime } from '@/app/components/LocalTime'
+import { submissionRunLog } from '@/lib/submissions/download'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'My submissions' }
@@ -23,6 +25,7 @@ export default async function MySubmissions({ params, searchParams }: { params: 
   }
   const { submissions, quota, finalSelectionLimit } = await listTeamSubmissions(viewer, c)
   const showPrivate = canSeePrivate(viewer, c)
+  const runLogs = new Map(await Promise.all(submissions.filter((s) => s.kind === 'model').map(async (s) => [s.id, await submissionRunLog(viewer, s.id)] as const)))
   const open = now < c.deadline
   const pending = submissions.some((s) => s.status === 'queued' || s.status === 'running')
   return (
@@ -71,17 +74,31 @@ export default async function MySubmissions({ params, searchParams }: { params: 
                         />
                       </td>
                       <td>
-                        <a href={`/submissions/${s.id}`}>{fmtDate(s.createdAt)}</a>
+                        <a href={`/submissions/${s.id}`}>
+                          <LocalTime at={s.createdAt} relative />
+                        </a>
                         {s.submittedBy && <div className="muted">by {s.submittedBy}</div>}
                       </td>
                       <td>
-                        <code>{s.fileName}</code> <span className="muted">({s.kind}, {fmtBytes(s.fileSize)})</span>
+                        <code>{s.fileName}</code> <span className="muted">({s.kind}, {fmtBytes(s.fileSize)})</span>{' '}
+                        <a href={`/api/submissions/${s.id}/file`} download aria-label={`Download ${s.fileName}`}>
+                          download
+                        </a>
                         {s.description && <div>{s.description}</div>}
                         {s.status === 'failed' && s.error && (
-                          <pre className="log error">
-                            {s.errorLine ? `line ${s.errorLine}: ` : ''}
-                            {s.error}
-                          </pre>
+                          <pre className="log error">{errorWithLine(s.error, s.errorLine)}</pre>
+                        )}
+                        {s.kind === 'model' && runLogs.get(s.id)!.length > 0 && (
+                          <details className="run-log">
+                            <summary>Run log</summary>
+                            <ol className="log">
+                              {runLogs.get(s.id)!.map((line, i) => (
+                                <li key={i}>
+                                  {line.at ? <LocalTime at={line.at} /> : <span className="muted">now</span>} {line.text}
+                                </li>
+                              ))}
+                            </ol>
+                          </details>
                         )}
                       </td>
                       <td>

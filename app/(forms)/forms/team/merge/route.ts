@@ -1,6 +1,6 @@
 import { requireCompetition } from '@/lib/competitions/competitions'
 import { badRequest } from '@/lib/errors'
-import { mergeTeams } from '@/lib/teams/teams'
+import { requestMerge } from '@/lib/teams/requests'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 export async function POST(request: Request): Promise<Response> {
@@ -8,7 +8,7 @@ export async function POST(request: Request): Promise<Response> {
     const competition = await requireCompetition(field('slug'))
     const code = field('inviteCode').trim()
     if (!code) throw badRequest('Enter the other team’s invite code')
-    const { team, mergedTeamName } = await mergeTeams(user!, competition, code)
-    return redirectTo(request, `/competitions/${competition.slug}/team`, { notice: `Team ${mergedTeamName} merged into ${team.name}.` })
+    const asked = await requestMerge(user!, competition, code)
+    return redirectTo(request, `/competitions/${competition.slug}/team`, { notice: `Asked to merge into team ${asked.teamName}; its captain will accept or decline.` })
   })
 }

@@ -1,8 +1,11 @@
+import { z } from 'zod'
 import { requireUser } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
-import { handle, json, type RouteContext } from '@/lib/web/http'
+import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
 import { notFound } from '@/lib/errors'
 import { getTeamView, leaveTeam } from '@/lib/teams/teams'
+import { renameTeam } from '@/lib/teams/requests'
+import { teamNameSchema } from '@/lib/teams/names'
 
 export const dynamic = 'force-dynamic'
 
@@ -24,5 +27,15 @@ export async function DELETE(request: Request, ctx: Ctx): Promise<Response> {
     const user = await requireUser(request)
     await leaveTeam(user, await requireCompetition((await ctx.params).slug))
     return json({ ok: true })
+  })
+}
+
+/** Renames the team (its captain, before the deadline): `{"name":"…"}`. */
+export async function PATCH(request: Request, ctx: Ctx): Promise<Response> {
+  return handle(async () => {
+    const user = await requireUser(request)
+    const competition = await requireCompetition((await ctx.params).slug)
+    const { name } = await parseJson(request, z.object({ name: teamNameSchema }))
+    return json({ team: await renameTeam(user, competition, name) })
   })
 }

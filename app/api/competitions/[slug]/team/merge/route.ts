@@ -2,16 +2,19 @@ import { z } from 'zod'
 import { requireUser } from '@/lib/web/auth'
 import { requireCompetition } from '@/lib/competitions/competitions'
 import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
-import { mergeTeams } from '@/lib/teams/teams'
+import { requestMerge } from '@/lib/teams/requests'
 
 const schema = z.object({ inviteCode: z.string().min(1) })
 
-/** Merges the caller's team into the team whose invite code is given. */
+/**
+ * Asks to merge the caller's team (the caller being its captain) into the team whose invite code
+ * is given: 202, pending until that team's captain accepts (…/team/requests/{id}).
+ */
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
     const competition = await requireCompetition((await ctx.params).slug)
     const { inviteCode } = await parseJson(request, schema)
-    return json(await mergeTeams(user, competition, inviteCode))
+    return json({ request: await requestMerge(user, competition, inviteCode) }, 202)
   })
 }
