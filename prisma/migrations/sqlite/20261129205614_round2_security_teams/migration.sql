@@ -1,4 +1,17 @@
 -- CreateTable
+CREATE TABLE "SetupToken" (
+    "tokenHash" TEXT NOT NULL PRIMARY KEY,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "RateLimiterFlexible" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "points" INTEGER NOT NULL,
+    "expire" DATETIME
+);
+
+-- CreateTable
 CREATE TABLE "TeamRequest" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "competitionId" TEXT NOT NULL,
