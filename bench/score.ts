@@ -6,6 +6,10 @@
  * End to end: the real CLI (`node bin/arena.js score --truth truth.csv sub.csv`, truth as the
  * long CSV `arena embed` writes) against pandas + numpy reading the same two files, both timed
  * as whole processes, peak RSS from /usr/bin/time.
+ *
+ * Environment: BENCH_SCORE_DIR keeps the generated files; BENCH_SCORE_ONLY=e2e runs only the
+ * end-to-end case (BENCH_SCORE_E2E_RUNS, default 3); BENCH_SCORE_COMPARE=/older/checkout
+ * alternates that checkout's engine with this one (before/after in one run).
  */
 import { spawnSync } from 'node:child_process'
 import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'

@@ -138,12 +138,16 @@ async function peek(raw: AsyncIterable<Uint8Array>, n: number, more?: (head: Uin
   }
   const first = concat(head)
   async function* rest(): AsyncIterable<Uint8Array> {
-    if (first.length > 0) yield first
-    if (ended) return
-    for (;;) {
-      const r = await it.next()
-      if (r.done) return
-      yield r.value
+    try {
+      if (first.length > 0) yield first
+      while (!ended) {
+        const r = await it.next()
+        if (r.done) ended = true
+        else yield r.value
+      }
+    } finally {
+      // A reader that stops early (first error) closes the file or stream underneath too.
+      if (!ended) await it.return?.()
     }
   }
   return [first, rest()]

@@ -1,14 +1,16 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { prng, randomTruth, repoRoot, tempDir, writeTemp } from './helpers.ts'
+import { HAVE_SHARED, KAGGLE_DIR, MODEL_DIR } from '../embed/model.ts'
 
 const dir = tempDir()
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 function arena(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/arena.js'), 'score', ...args], { encoding: 'utf8', cwd: repoRoot })
+  const env = { ...process.env, ...(MODEL_DIR ? { ARENA_MODELS_DIR: path.dirname(MODEL_DIR) } : {}) }
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin/arena.js'), 'score', ...args], { encoding: 'utf8', cwd: repoRoot, env })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -67,5 +69,20 @@ describe('arena score', () => {
   it('exits 2 for usage errors', () => {
     expect(arena(truthCsv).code).toBe(2)
     expect(arena('--truth', path.join(dir, 'nope.csv'), truthCsv).code).toBe(2)
+  })
+})
+
+describe.skipIf(!MODEL_DIR || !HAVE_SHARED)('arena score with prompt texts', () => {
+  it('recognises a prompt-text submission by its header (no --prompts), also with bare-CR lines', () => {
+    const truthCsv = path.join(KAGGLE_DIR, 'sample_submission.csv')
+    const prompts = readFileSync(path.join(KAGGLE_DIR, 'prompts.csv'), 'utf8')
+    for (const text of [prompts, prompts.replace(/\r?\n/g, '\r')]) {
+      const r = arena('--truth', truthCsv, writeTemp(dir, 'prompts.csv', text), '--json')
+      expect(r.stderr).toBe('')
+      const out = JSON.parse(r.stdout) as { score: number; images: number }
+      expect(out.images).toBe(7)
+      // The sample's vectors are these prompts' embeddings (float32 text): cosine 1 within 1e-6.
+      expect(Math.abs(out.score - 1)).toBeLessThan(1e-6)
+    }
   })
 })
