@@ -11,9 +11,19 @@ import { lockTeam, requireTeam } from '../teams/teams.ts'
 import { checkModel, invalidModel } from './model-check.ts'
 import { countToday, dailyLimitError, quotaOf, type Quota } from './quota.ts'
 import { enqueueScoring } from './scoring-jobs.ts'
-import { csvKindOfHeader, safeFileName, submissionKeys, submissionKindOf } from './files.ts'
-import { firstLineOf } from './file-head.ts'
+import { safeFileName, submissionKeys, submissionKindOf } from './files.ts'
+import { detectSourceFormat } from '../../scoring/detect.ts'
 import { submissionView, type SubmissionView } from './view.ts'
+
+/**
+ * The kind of a stored CSV from its header (decompressed first: gzip and zip too). A file that
+ * is no CSV at all is taken as an embedding CSV: its scoring job then fails with the scoring
+ * core's message naming what the file is.
+ */
+async function detectedKind(key: string): Promise<'csv' | 'prompts'> {
+  const detected = await detectSourceFormat(storage().localPath(key) ?? (await storage().read(key)))
+  return detected.ok && detected.format === 'prompts' ? 'prompts' : 'csv'
+}
 
 /** An upload as the web adapter (lib/web/uploads.ts) hands it over. */
 export interface SubmissionUpload {
@@ -59,7 +69,7 @@ export async function createSubmission(user: User, competition: Competition, upl
     await discard()
     throw badRequest(`The uploaded ${isModel ? 'model ' : ''}file is empty`, 'empty_file')
   }
-  const kind = uploadKind === 'detect' ? csvKindOfHeader(await firstLineOf(key)) : uploadKind
+  const kind = uploadKind === 'detect' ? await detectedKind(key) : uploadKind
   const fields = upload.fields()
   const at = now()
   const row = {

@@ -15,7 +15,7 @@ export const submissionKeys = {
 
 const kindSchema = z.enum(['csv', 'prompts', 'model', 'detect'])
 
-/** A kind decided before the upload; `detect` = a CSV whose header decides (csvKindOfHeader). */
+/** A kind decided before the upload; `detect` = a CSV whose header decides (scoring/detect.ts). */
 export type UploadKind = SubmissionKind | 'detect'
 
 /**
@@ -30,19 +30,6 @@ export function submissionKindOf(named: string | undefined, fileName: string): U
     return parsed.data
   }
   return fileName.toLowerCase().endsWith('.onnx') ? 'model' : 'detect'
-}
-
-/**
- * The kind of a CSV from its header line: `imgId,prompt` (either order, quotes and case ignored)
- * is a prompt-text CSV; anything else is read as an embedding CSV (`imgId_eId,val`), whose parser
- * then names what is wrong with the header. A stand-in until scoring/ has detectSubmissionFormat.
- */
-export function csvKindOfHeader(line: string): 'csv' | 'prompts' {
-  const columns = line
-    .split(',')
-    .map((c) => c.trim().replace(/^"(.*)"$/, '$1').toLowerCase())
-    .sort()
-  return columns.length === 2 && columns[0] === 'imgid' && columns[1] === 'prompt' ? 'prompts' : 'csv'
 }
 
 /** A file name safe to use in a storage key: the base name, odd characters replaced. */

@@ -9,7 +9,6 @@ import { POST as upload } from '../../app/api/competitions/[slug]/submissions/ro
 import { setPromptEmbedder } from '../../lib/jobs/prompt-scoring.ts'
 import { submissionRunLog } from '../../lib/submissions/download.ts'
 import { sanitizeRunLog } from '../../lib/submissions/run-log.ts'
-import { csvKindOfHeader } from '../../lib/submissions/files.ts'
 import type { Embedder } from '../../scoring/embedder.ts'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { params, seedCompetition, submissionCsv, useTestApp } from '../helpers/app.ts'
@@ -72,13 +71,6 @@ forEachDatabase((t) => {
 })
 
 describe('pure parts', () => {
-  it('tells the two CSV headers apart', () => {
-    expect(csvKindOfHeader('imgId,prompt')).toBe('prompts')
-    expect(csvKindOfHeader(' "PROMPT" , imgid ')).toBe('prompts')
-    expect(csvKindOfHeader('imgId_eId,val')).toBe('csv')
-    expect(csvKindOfHeader('imgId,prompt,extra')).toBe('csv')
-    expect(csvKindOfHeader('')).toBe('csv')
-  })
 
   it('shows only allow-listed run-log lines, rebuilt from their numbers', () => {
     const log = [
