@@ -19,6 +19,8 @@ import { POST as revealForm } from '../../app/(forms)/forms/organizer/reveal/rou
 import { POST as teamJoinForm } from '../../app/(forms)/forms/team/join/route.ts'
 import { POST as teamLeaveForm } from '../../app/(forms)/forms/team/leave/route.ts'
 import { POST as teamMergeForm } from '../../app/(forms)/forms/team/merge/route.ts'
+import { POST as teamRenameForm } from '../../app/(forms)/forms/team/rename/route.ts'
+import { POST as teamRequestForm } from '../../app/(forms)/forms/team/request/route.ts'
 import { POST as tokenCreateForm } from '../../app/(forms)/forms/tokens/create/route.ts'
 import { POST as tokenDismissForm } from '../../app/(forms)/forms/tokens/dismiss/route.ts'
 import { POST as tokenRevokeForm } from '../../app/(forms)/forms/tokens/revoke/route.ts'
@@ -99,31 +101,48 @@ forEachDatabase((t) => {
       expect(await app.db.submission.count({ where: { competitionId: c.id } })).toBe(1)
     })
 
-    it('team join, merge and leave', async () => {
+    it('team: join and merge requests the captain accepts, rename, leave', async () => {
       const c = await seedCompetition(app, { maxTeamSize: 4 })
       const [a, b, d] = [await signUp(app), await signUp(app), await signUp(app)]
       const teamA = await joinComp(app, a, c.slug)
       const teamD = await joinComp(app, d, c.slug)
+      const members = (teamId: string) => app.db.teamMember.count({ where: { teamId } })
+      const pending = () => app.db.teamRequest.findMany({ where: { teamId: teamA.id } })
+
       expect((await post(teamJoinForm, '/forms/team/join', { inviteCode: teamA.inviteCode })).path).toBe('/signin')
       const foreign = await post(teamJoinForm, '/forms/team/join', { inviteCode: teamA.inviteCode }, { cookie: b.cookie, origin: FOREIGN })
       expect(foreign.query.get('error')).toMatch(/cross-site/i)
+      expect(await pending()).toHaveLength(0)
       expect((await post(teamJoinForm, '/forms/team/join', { inviteCode: '' }, { cookie: b.cookie })).query.get('error')).toMatch(/invite code/)
-      const joined = await post(teamJoinForm, '/forms/team/join', { inviteCode: teamA.inviteCode }, { cookie: b.cookie })
-      expect(joined.path).toBe(`/competitions/${c.slug}/team`)
-      expect(await app.db.teamMember.count({ where: { teamId: teamA.id } })).toBe(2)
+      const asked = await post(teamJoinForm, '/forms/team/join', { inviteCode: teamA.inviteCode }, { cookie: b.cookie })
+      expect(asked.path).toBe(`/competitions/${c.slug}/team`)
+      const [joinRequest] = await pending()
+      expect(joinRequest).toBeDefined()
+      // Only the receiving team's captain decides, and only from our own origin.
+      expect((await post(teamRequestForm, '/forms/team/request', { slug: c.slug, requestId: joinRequest.id, action: 'accept' }, { cookie: d.cookie })).query.get('error')).toBeTruthy()
+      expect((await post(teamRequestForm, '/forms/team/request', { slug: c.slug, requestId: joinRequest.id, action: 'accept' }, { cookie: a.cookie, origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
+      expect(await members(teamA.id)).toBe(1)
+      expect((await post(teamRequestForm, '/forms/team/request', { slug: c.slug, requestId: joinRequest.id, action: 'accept' }, { cookie: a.cookie })).query.get('notice')).toMatch(/joined your team/)
+      expect(await members(teamA.id)).toBe(2)
 
-      const mergeForeign = await post(teamMergeForm, '/forms/team/merge', { slug: c.slug, inviteCode: teamD.inviteCode }, { cookie: a.cookie, origin: FOREIGN })
+      const mergeForeign = await post(teamMergeForm, '/forms/team/merge', { slug: c.slug, inviteCode: teamA.inviteCode }, { cookie: d.cookie, origin: FOREIGN })
       expect(mergeForeign.query.get('error')).toMatch(/cross-site/i)
-      const merged = await post(teamMergeForm, '/forms/team/merge', { slug: c.slug, inviteCode: teamD.inviteCode }, { cookie: a.cookie })
-      expect(merged.query.get('notice')).toMatch(/merged/)
-      // The team whose invite code is given receives the other team's members.
-      expect(await app.db.teamMember.count({ where: { teamId: teamD.id } })).toBe(3)
+      expect((await post(teamMergeForm, '/forms/team/merge', { slug: c.slug, inviteCode: teamA.inviteCode }, { cookie: d.cookie })).query.get('notice')).toMatch(/Asked to merge/)
+      const [mergeRequest] = await pending()
+      expect((await post(teamRequestForm, '/forms/team/request', { slug: c.slug, requestId: mergeRequest.id, action: 'accept' }, { cookie: a.cookie })).query.get('notice')).toMatch(/merged/)
+      expect(await members(teamA.id)).toBe(3)
+      expect(await members(teamD.id)).toBe(0)
+
+      expect((await post(teamRenameForm, '/forms/team/rename', { slug: c.slug, name: 'Renamed by stranger' }, { cookie: a.cookie, origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
+      expect((await post(teamRenameForm, '/forms/team/rename', { slug: c.slug, name: 'Not the captain' }, { cookie: b.cookie })).query.get('error')).toBeTruthy()
+      expect((await post(teamRenameForm, '/forms/team/rename', { slug: c.slug, name: 'The Renamed' }, { cookie: a.cookie })).query.get('notice')).toMatch(/The Renamed/)
+      expect((await app.db.team.findUniqueOrThrow({ where: { id: teamA.id } })).name).toBe('The Renamed')
 
       const leaveForeign = await post(teamLeaveForm, '/forms/team/leave', { slug: c.slug }, { cookie: b.cookie, origin: FOREIGN })
       expect(leaveForeign.query.get('error')).toMatch(/cross-site/i)
       const left = await post(teamLeaveForm, '/forms/team/leave', { slug: c.slug }, { cookie: b.cookie })
       expect(left.path).toBe(`/competitions/${c.slug}`)
-      expect(await app.db.teamMember.count({ where: { teamId: teamD.id } })).toBe(2)
+      expect(await members(teamA.id)).toBe(2)
     })
   })
 

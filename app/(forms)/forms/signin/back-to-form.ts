@@ -17,10 +17,6 @@ export function backToForm(request: Request, page: '/signin' | '/signup', err: u
     field = name === 'email' || name === 'name' || name === 'password' ? name : 'form'
     message = first?.message ?? message
     if (field === 'email') message = 'Enter a valid e-mail address'
-  } else if (isApiError(err) && err.code === 'email_taken') {
-    // Neutral wording: the form does not confirm which e-mail addresses have an account.
-    field = 'email'
-    message = 'We could not create an account with this e-mail. If you already have one, sign in; otherwise use another address.'
   } else if (isApiError(err) && err.status === 401) {
     field = 'password'
   }

@@ -6,7 +6,7 @@ export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/', async ({ field, user }) => {
     const code = field('inviteCode').trim()
     if (!code) throw badRequest('Enter an invite code')
-    const { competition, request: asked } = await requestToJoin(user!, code)
+    const { competition, request: asked } = await requestToJoin(user, code)
     return redirectTo(request, `/competitions/${competition.slug}/team`, { notice: `Asked to join team ${asked.teamName}; its captain will accept or decline.` })
   })
 }

@@ -5,7 +5,7 @@ import { handleForm, redirectTo } from '@/lib/web/forms'
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/', async ({ field, user }) => {
     const competition = await requireCompetition(field('slug'))
-    await leaveTeam(user!, competition)
+    await leaveTeam(user, competition)
     return redirectTo(request, `/competitions/${competition.slug}`, { notice: 'You left the team.' })
   })
 }

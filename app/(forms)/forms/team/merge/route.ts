@@ -8,7 +8,7 @@ export async function POST(request: Request): Promise<Response> {
     const competition = await requireCompetition(field('slug'))
     const code = field('inviteCode').trim()
     if (!code) throw badRequest('Enter the other team’s invite code')
-    const asked = await requestMerge(user!, competition, code)
+    const asked = await requestMerge(user, competition, code)
     return redirectTo(request, `/competitions/${competition.slug}/team`, { notice: `Asked to merge into team ${asked.teamName}; its captain will accept or decline.` })
   })
 }

@@ -10,11 +10,11 @@ export async function POST(request: Request): Promise<Response> {
     const back = `/competitions/${competition.slug}/team`
     const action = field('action')
     if (action === 'withdraw') {
-      await withdrawTeamRequest(user!, competition, field('requestId'))
+      await withdrawTeamRequest(user, competition, field('requestId'))
       return redirectTo(request, back, { notice: 'Request withdrawn.' })
     }
     if (action !== 'accept' && action !== 'decline') throw badRequest('Unknown action')
-    const done = await decideTeamRequest(user!, competition, field('requestId'), action)
+    const done = await decideTeamRequest(user, competition, field('requestId'), action)
     const notice =
       action === 'decline'
         ? `Declined the request of ${done.who}.`

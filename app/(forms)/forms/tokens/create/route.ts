@@ -7,7 +7,7 @@ export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/account/tokens', async ({ field, user }) => {
     const name = field('name').trim()
     if (!name || name.length > 100) throw badRequest('Give the token a name (at most 100 characters)')
-    const { token } = await createApiToken(user!.id, name)
+    const { token } = await createApiToken(user.id, name)
     return redirectTo(request, '/account/tokens', { notice: 'Token created. Copy it now: it will not be shown again.' }, { 'set-cookie': flashTokenCookie(token) })
   })
 }
