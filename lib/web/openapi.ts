@@ -245,7 +245,7 @@ export function openApiDocument(): Json {
   }
 }
 
-/** Every `/api/…` path the document describes (tests compare it with the route files). */
+/** Every `/api/…` path the document describes (tests/api/openapi.test.ts compares it with the route files). */
 export function documentedPaths(): string[] {
   return Object.keys((openApiDocument().paths as Json) ?? {})
 }
