@@ -27,12 +27,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {user ? (
               <>
                 <a href="/account/tokens">API tokens</a>
-                <span className="whoami" aria-label={`Signed in as ${user.name}`}>
+                <a href="/account" className="whoami" aria-label={`Signed in as ${user.name}: account`}>
                   <span aria-hidden="true" className="avatar">
                     {user.name.slice(0, 1).toUpperCase()}
                   </span>
                   {user.name}
-                </span>
+                </a>
                 <form method="post" action="/forms/signout" className="inline">
                   <button type="submit" className="secondary small">
                     Sign out

@@ -1,6 +1,6 @@
 /**
- * `arena competitions create`: organizer setup from the command line, directly on the platform's
- * database (the API's POST /api/competitions does the same over HTTP).
+ * `arena competitions create|publish|unpublish`: organizer setup from the command line, directly on the platform's
+ * database (the API's POST /api/competitions and …/publish do the same over HTTP).
  */
 import { parseArgs } from 'node:util'
 import { UsageError, type Command } from '../command.ts'
@@ -88,3 +88,44 @@ selections, 30% of the images public. Then import its hidden test set:
     }
   },
 }
+
+function publishCommand(action: 'publish' | 'unpublish'): Command {
+  return {
+    path: ['competitions', action],
+    summary: action === 'publish' ? 'Publish a draft competition (needs an active test set)' : 'Make a competition a draft again (hidden from participants)',
+    help:
+      action === 'publish'
+        ? `Usage: arena competitions publish --slug SLUG
+
+A new competition is a draft: only organizers see it. Publishing shows it on the home page and
+lets participants join; it needs an active test set (arena testset import … --activate).
+Works on the database of DATABASE_URL, like arena competitions create.`
+        : `Usage: arena competitions unpublish --slug SLUG
+
+Makes the competition a draft again: participants no longer see or join it; nothing is deleted.`,
+    async run(args) {
+      let slug: string | undefined
+      try {
+        slug = parseArgs({ args, strict: true, allowPositionals: false, options: { slug: { type: 'string' } } }).values.slug
+      } catch (err) {
+        throw new UsageError(`${err instanceof Error ? err.message : String(err)} (see --help)`)
+      }
+      if (!slug) throw new UsageError('missing --slug (see --help)')
+      const { publishCompetition, unpublishCompetition } = await import('../../lib/competitions/publish.ts')
+      try {
+        await applyMigrations({ url: config().databaseUrl, log: (line) => console.error(line) })
+        const c = action === 'publish' ? await publishCompetition(slug) : await unpublishCompetition(slug)
+        console.log(action === 'publish' ? `published ${c.slug}: participants can see and join it` : `${c.slug} is a draft again: only organizers see it`)
+        return 0
+      } catch (err) {
+        if (isApiError(err)) throw new UsageError(err.message)
+        throw err
+      } finally {
+        await closeDb()
+      }
+    },
+  }
+}
+
+export const competitionsPublishCommand = publishCommand('publish')
+export const competitionsUnpublishCommand = publishCommand('unpublish')

@@ -227,6 +227,8 @@ export function openApiDocument(): Json {
           },
         ),
       },
+      '/api/competitions/{slug}/publish': { parameters: [slug], post: op('Publish a draft competition (organizer; needs an active test set)', { '200': ok('Published'), '409': err('No active test set'), ...organizerErrors }) },
+      '/api/competitions/{slug}/unpublish': { parameters: [slug], post: op('Make a competition a draft again (organizer)', { '200': ok('Unpublished'), ...organizerErrors }) },
       '/api/competitions/{slug}/reveal': { parameters: [slug], post: op('Reveal the private leaderboard (organizer, after the deadline)', { '200': ok('Revealed'), '409': err('Before the deadline'), ...organizerErrors }) },
       '/api/competitions/{slug}/rescore': { parameters: [slug], post: op('Queue every scored submission for rescoring (organizer)', { '202': ok('Queued', { type: 'object', properties: { queued: { type: 'integer' } } }), '409': err('No active test set'), ...organizerErrors }) },
     },

@@ -1,5 +1,5 @@
 import { requireUser } from '@/lib/web/auth'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { joinCompetition } from '@/lib/teams/teams'
 
@@ -7,7 +7,7 @@ import { joinCompetition } from '@/lib/teams/teams'
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    const competition = await requireCompetition((await ctx.params).slug)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, user)
     return json({ team: await joinCompetition(user, competition) })
   })
 }

@@ -1,5 +1,5 @@
 import { requireUser } from '@/lib/web/auth'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { notFound } from '@/lib/errors'
 import { getTeamView, leaveTeam } from '@/lib/teams/teams'
@@ -11,7 +11,7 @@ type Ctx = RouteContext<{ slug: string }>
 export async function GET(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    const competition = await requireCompetition((await ctx.params).slug)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, user)
     const team = await getTeamView(user.id, competition)
     if (!team) throw notFound('You have no team in this competition')
     return json({ team })
@@ -22,7 +22,7 @@ export async function GET(request: Request, ctx: Ctx): Promise<Response> {
 export async function DELETE(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    await leaveTeam(user, await requireCompetition((await ctx.params).slug))
+    await leaveTeam(user, await requireVisibleCompetition((await ctx.params).slug, user))
     return json({ ok: true })
   })
 }

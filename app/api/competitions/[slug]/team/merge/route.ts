@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { requireUser } from '@/lib/web/auth'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
 import { mergeTeams } from '@/lib/teams/teams'
 
@@ -10,7 +10,7 @@ const schema = z.object({ inviteCode: z.string().min(1) })
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    const competition = await requireCompetition((await ctx.params).slug)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, user)
     const { inviteCode } = await parseJson(request, schema)
     return json(await mergeTeams(user, competition, inviteCode))
   })
