@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation'
 import { db } from '@/lib/platform/db'
 import { phaseOf } from '@/lib/competitions/competitions'
 import { listTestSets } from '@/lib/testsets/reads'
+import { activateOnImport } from '@/lib/testsets/versions'
 import { jobsFor, listTeams, rescoreProgress } from '@/lib/views/organizer'
 import { currentOrganizer } from '@/lib/web/session'
 import { Flash, type SearchParams } from '@/app/components/Flash'
@@ -42,6 +43,34 @@ export default async function ManageCompetition({ params, searchParams }: { para
         <span className={`badge ${phase}`}>{phase}</span> · <a href={`/competitions/${c.slug}`}>participant view</a> ·{' '}
         <a href={`/competitions/${c.slug}/leaderboard?type=private`}>private leaderboard</a>
       </p>
+
+      <section className="card" aria-labelledby="pub-h">
+        <h2 id="pub-h">{c.publishedAt ? 'Published' : 'Draft'}</h2>
+        <form method="post" action="/forms/organizer/publish">
+          <input type="hidden" name="slug" value={c.slug} />
+          <input type="hidden" name="returnTo" value={here} />
+          {c.publishedAt ? (
+            <>
+              <p>Published {fmtDate(c.publishedAt)}: listed on the home page; participants can join and submit.</p>
+              <input type="hidden" name="action" value="unpublish" />
+              <button type="submit" className="secondary">
+                Unpublish (back to draft)
+              </button>
+            </>
+          ) : (
+            <>
+              <p>
+                A draft: only organizers see it; it is not listed and nobody can join.{' '}
+                {c.activeTestSetId ? 'It has an active test set and can be published.' : 'Publishing needs an active test set: upload one below.'}
+              </p>
+              <input type="hidden" name="action" value="publish" />
+              <button type="submit" disabled={!c.activeTestSetId}>
+                Publish
+              </button>
+            </>
+          )}
+        </form>
+      </section>
 
       <section className="card" aria-labelledby="ts-h">
         <h2 id="ts-h">Test sets</h2>
@@ -83,7 +112,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
                     </td>
                     <td className="num">{v.imageCount}</td>
                     <td className="num">
-                      {v.publicCount} ({Math.round(v.publicFraction * 100)}%)
+                      {v.status === 'ready' && v.imageCount > 0 ? `${v.publicCount} (${Math.round((100 * v.publicCount) / v.imageCount)}%)` : `${Math.round(v.publicFraction * 100)}% planned`}
                     </td>
                     <td>
                       {fmtDate(v.createdAt)}
@@ -91,14 +120,9 @@ export default async function ManageCompetition({ params, searchParams }: { para
                     </td>
                     <td>
                       {v.status === 'ready' && !v.active && (
-                        <form method="post" action="/forms/organizer/activate">
-                          <input type="hidden" name="slug" value={c.slug} />
-                          <input type="hidden" name="version" value={v.version} />
-                          <input type="hidden" name="returnTo" value={here} />
-                          <button type="submit" className="small">
-                            Activate v{v.version}
-                          </button>
-                        </form>
+                        <a className="button small" href={`/organizer/${c.slug}/confirm?action=activate&version=${v.version}`}>
+                          Activate v{v.version}…
+                        </a>
                       )}
                       {v.active && v.activatedAt && <span className="muted">since {fmtDate(v.activatedAt)}</span>}
                     </td>
@@ -128,7 +152,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
           </div>
         )}
         <h3>Upload a new version</h3>
-        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} />
+        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} activatesOnImport={activateOnImport(c, undefined)} />
       </section>
 
       <section className="card" aria-labelledby="reveal-h">
@@ -138,12 +162,12 @@ export default async function ManageCompetition({ params, searchParams }: { para
         ) : now < c.deadline ? (
           <p className="muted">Can be revealed after the deadline ({fmtDate(c.deadline)}).</p>
         ) : (
-          <form method="post" action="/forms/organizer/reveal">
-            <input type="hidden" name="slug" value={c.slug} />
-            <input type="hidden" name="returnTo" value={here} />
+          <>
             <p>The competition is over. Revealing shows the private leaderboard and private scores to everyone; it cannot be undone.</p>
-            <button type="submit">Reveal private leaderboard</button>
-          </form>
+            <a className="button" href={`/organizer/${c.slug}/confirm?action=reveal`}>
+              Reveal private leaderboard…
+            </a>
+          </>
         )}
       </section>
 

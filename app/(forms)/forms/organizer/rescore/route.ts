@@ -8,6 +8,6 @@ export async function POST(request: Request): Promise<Response> {
     if (user?.role !== 'organizer') throw forbidden('Only organizers may do this')
     const c = await requireCompetition(field('slug'))
     const { queued } = await rescoreCompetition(c)
-    return redirectTo(request, `/organizer/${c.slug}`, { notice: `${queued} submission(s) queued for rescoring.` })
+    return redirectTo(request, `/organizer/${c.slug}`, { notice: queued === 0 ? 'Nothing to rescore: no scored submissions yet.' : `${queued} submission(s) queued for rescoring.` })
   })
 }

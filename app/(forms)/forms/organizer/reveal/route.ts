@@ -5,6 +5,7 @@ import { handleForm, redirectTo } from '@/lib/web/forms'
 export async function POST(request: Request): Promise<Response> {
   return handleForm(request, '/organizer', async ({ field, user }) => {
     if (user?.role !== 'organizer') throw forbidden('Only organizers may do this')
+    if (field('confirm') !== 'yes') return redirectTo(request, `/organizer/${encodeURIComponent(field('slug'))}/confirm`, { action: 'reveal' })
     const c = await revealPrivateLeaderboard(field('slug'))
     return redirectTo(request, `/organizer/${c.slug}`, { notice: 'The private leaderboard is now public.' })
   })
