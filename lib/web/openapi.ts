@@ -227,6 +227,38 @@ export function openApiDocument(): Json {
           },
         ),
       },
+      '/api/competitions/{slug}/data': {
+        parameters: [slug],
+        get: op(
+          'Training data of the competition: the latest version\'s files (prompts.csv, images) with sizes and URLs, the whole-zip URL, the sample submission and the starter kit (null until provided)',
+          {
+            '200': ok('Listing', {
+              type: 'object',
+              properties: {
+                version: { type: ['integer', 'null'] }, createdAt: { type: ['string', 'null'] }, imageCount: { type: 'integer' }, totalBytes: { type: 'integer' },
+                files: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' }, url: { type: 'string' } } } },
+                download: { type: ['object', 'null'], properties: { url: { type: 'string' }, fileName: { type: 'string' } } },
+                sampleSubmission: { type: ['object', 'null'], properties: { url: { type: 'string' }, fileName: { type: 'string' }, size: { type: 'integer' }, testSetVersion: { type: 'integer' } } },
+                starterKit: { type: ['object', 'null'], properties: { url: { type: 'string' }, fileName: { type: 'string' }, size: { type: 'integer' } } },
+              },
+            }),
+            '404': err('No such competition'),
+          },
+          { security: [] },
+        ),
+        post: op(
+          'Upload a new training-data version (organizer): multipart files images (.zip) and prompts (imgId,prompt CSV), optional field note',
+          { '201': ok('Stored', { type: 'object', properties: { version: { type: 'integer' }, imageCount: { type: 'integer' }, totalBytes: { type: 'integer' } } }), '400': err('Files do not match'), ...organizerErrors },
+        ),
+      },
+      '/api/competitions/{slug}/data/download': {
+        parameters: [slug],
+        get: op('The latest training data as one zip (prompts.csv + images/…), streamed', { '200': { description: 'Zip', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }, '404': err('No training data') }, { security: [] }),
+      },
+      '/api/competitions/{slug}/data/files/{name}': {
+        parameters: [slug, { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'prompts.csv or an image file name from the listing' }],
+        get: op('One training file', { '200': { description: 'The file' }, '404': err('No such file') }, { security: [] }),
+      },
       '/api/competitions/{slug}/publish': { parameters: [slug], post: op('Publish a draft competition (organizer; needs an active test set)', { '200': ok('Published'), '409': err('No active test set'), ...organizerErrors }) },
       '/api/competitions/{slug}/unpublish': { parameters: [slug], post: op('Make a competition a draft again (organizer)', { '200': ok('Unpublished'), ...organizerErrors }) },
       '/api/competitions/{slug}/reveal': { parameters: [slug], post: op('Reveal the private leaderboard (organizer, after the deadline)', { '200': ok('Revealed'), '409': err('Before the deadline'), ...organizerErrors }) },

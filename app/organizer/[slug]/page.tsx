@@ -9,7 +9,9 @@ import { currentOrganizer } from '@/lib/web/session'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { TestSetUpload } from '@/app/components/TestSetUpload'
-import { fmtDate } from '@/app/components/format'
+import { fmtBytes, fmtDate } from '@/app/components/format'
+import { listDataSets } from '@/lib/datasets/reads'
+import { DataSetUpload } from '../DataSetUpload'
 import { CompetitionForm } from '../CompetitionForm'
 import { ConsoleNav, Denied } from '../Denied'
 import { JobsTable } from '../JobsTable'
@@ -26,7 +28,13 @@ export default async function ManageCompetition({ params, searchParams }: { para
   const c = await db().competition.findUnique({ where: { slug } })
   if (!c) notFound()
   const now = new Date()
-  const [testSets, rescore, teams, jobs] = await Promise.all([listTestSets(slug), rescoreProgress(c), listTeams(c.id, 200), jobsFor({ competitionId: c.id, limit: 30 })])
+  const [testSets, rescore, teams, jobs, dataSets] = await Promise.all([
+    listTestSets(slug),
+    rescoreProgress(c),
+    listTeams(c.id, 200),
+    jobsFor({ competitionId: c.id, limit: 30 }),
+    listDataSets(c.id),
+  ])
   const processing = testSets.some((v) => v.status === 'processing')
   const rescoring = rescore !== null && (rescore.job.status === 'queued' || rescore.job.status === 'running' || rescore.finished < rescore.total)
   const phase = phaseOf(c, now)
@@ -153,6 +161,25 @@ export default async function ManageCompetition({ params, searchParams }: { para
         )}
         <h3>Upload a new version</h3>
         <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} activatesOnImport={activateOnImport(c, undefined)} />
+      </section>
+
+      <section className="card" aria-labelledby="data-h">
+        <h2 id="data-h">Training data</h2>
+        {dataSets.length === 0 ? (
+          <p className="muted">None yet: participants have only the example images.</p>
+        ) : (
+          <ul>
+            {dataSets.map((d, i) => (
+              <li key={d.id}>
+                v{d.version}
+                {i === 0 && <strong> (shown to participants)</strong>}: {d.imageCount} images, {fmtBytes(d.totalBytes)}, {fmtDate(d.createdAt)}
+                {d.note && <span className="muted"> — {d.note}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        <h3>Upload a new version</h3>
+        <DataSetUpload slug={c.slug} />
       </section>
 
       <section className="card" aria-labelledby="reveal-h">
