@@ -48,6 +48,7 @@ export default async function Organizer({ searchParams }: { searchParams: Search
               </td>
               <td>
                 <span className={`badge ${c.phase}`}>{c.phase}</span>
+                {!c.publishedAt && <div className="muted">draft (hidden)</div>}
                 {c.privateRevealedAt && <div className="muted">revealed</div>}
               </td>
               <td>{fmtDate(c.deadline)}</td>

@@ -2,6 +2,9 @@
 // `arena users reset-password` (a one-time link whose token is stored hashed).
 import { afterAll, beforeAll, expect, it, vi } from 'vitest'
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { sha256 } from '../../lib/accounts/auth.ts'
 
@@ -42,9 +45,12 @@ forEachDatabase((t) => {
 
   it('publishes only with an active test set, and unpublishes', async () => {
     const slug = `cli-${randomBytes(4).toString('hex')}`
-    const created = await arena('competitions', 'create', '--slug', slug, '--title', 'CLI draft')
+    const rulesFile = path.join(mkdtempSync(path.join(tmpdir(), 'arena-rules-')), 'rules.md')
+    writeFileSync(rulesFile, '1. One account per person.\n')
+    const created = await arena('competitions', 'create', '--slug', slug, '--title', 'CLI draft', '--rules-file', rulesFile)
     expect(created.code).toBe(0)
-    expect((await t.db.competition.findUniqueOrThrow({ where: { slug } })).publishedAt).toBeNull()
+    expect(created.out).toContain(`created draft competition ${slug}`)
+    expect(await t.db.competition.findUniqueOrThrow({ where: { slug } })).toMatchObject({ publishedAt: null, rules: '1. One account per person.\n' })
     const refused = await arena('competitions', 'publish', '--slug', slug)
     expect(refused.code).toBe(2)
     expect(refused.err).toContain('has no active test set')
