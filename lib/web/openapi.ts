@@ -116,7 +116,14 @@ export function openApiDocument(): Json {
         get: op('One competition', { '200': ok('Competition', { type: 'object', properties: { competition: ref('Competition') } }), '404': err('Unknown slug') }, { security: [] }),
         patch: op('Edit a competition: deadlines, limits, texts (organizer)', { '200': ok('Updated'), '400': err('Invalid input'), '404': err('Unknown slug'), ...organizerErrors }, { requestBody: body(updateCompetitionSchema) }),
       },
-      '/api/competitions/{slug}/join': { parameters: [slug], post: op('Join as a one-person team (idempotent)', { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '409': err('Competition over'), ...authErrors }) },
+      '/api/competitions/{slug}/join': {
+        parameters: [slug],
+        post: op(
+          'Join as a one-person team (idempotent); when the competition has rules, send {"acceptRules": true}',
+          { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '400': err('Rules not accepted (rules_not_accepted)'), '404': err('No such competition (or a draft)'), '409': err('Competition over'), ...authErrors },
+          { requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { acceptRules: { type: 'boolean' } } } } } } },
+        ),
+      },
       '/api/competitions/{slug}/team': {
         parameters: [slug],
         get: op('Your team here, with its invite code', { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '404': err('No team'), ...authErrors }),
