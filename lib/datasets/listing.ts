@@ -26,7 +26,8 @@ export interface DataListing {
   starterKit: { url: string; fileName: string; size: number } | null
 }
 
-export async function dataListing(competition: Competition): Promise<DataListing> {
+/** `files: false` leaves the file list empty (the web page shows totals and pages the images itself). */
+export async function dataListing(competition: Competition, options: { files?: boolean } = {}): Promise<DataListing> {
   const base = `/api/competitions/${encodeURIComponent(competition.slug)}`
   const [version, sample] = await Promise.all([
     latestDataSet(competition.id),
@@ -35,12 +36,12 @@ export async function dataListing(competition: Competition): Promise<DataListing
       throw err
     }),
   ])
-  const files = version ? await dataSetFiles(version) : []
+  const files = version && options.files !== false ? await dataSetFiles(version) : []
   return {
     version: version?.version ?? null,
     createdAt: version?.createdAt.toISOString() ?? null,
     imageCount: version?.imageCount ?? 0,
-    totalBytes: files.reduce((n, f) => n + f.size, 0),
+    totalBytes: version?.totalBytes ?? 0,
     files: files.map((f) => ({ ...f, url: `${base}/data/files/${encodeURIComponent(f.name)}` })),
     download: version ? { url: `${base}/data/download`, fileName: `${competition.slug}-data-v${version.version}.zip` } : null,
     sampleSubmission: sample ? { url: `${base}/sample-submission`, fileName: sample.fileName, size: sample.size, testSetVersion: sample.version } : null,

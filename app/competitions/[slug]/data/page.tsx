@@ -17,7 +17,7 @@ export default async function DataPage({ params, searchParams }: { params: Promi
   const [examples, active, listing, training] = await Promise.all([
     listExamples(c.id),
     c.activeTestSetId ? db().testSetVersion.findUnique({ where: { id: c.activeTestSetId } }) : Promise.resolve(null),
-    dataListing(c),
+    dataListing(c, { files: false }),
     latestDataSet(c.id),
   ])
   // The sample submission lists every test id anyway, so the format example may use the first two.
@@ -35,7 +35,7 @@ export default async function DataPage({ params, searchParams }: { params: Promi
               <a className="button" href={listing.download.url} download={listing.download.fileName} data-testid="download-data">
                 Download all ({fmtBytes(listing.totalBytes)}, zip)
               </a>{' '}
-              <a href={listing.files[0].url} download>
+              <a href={`/api/competitions/${c.slug}/data/files/prompts.csv`} download>
                 prompts.csv
               </a>
             </p>
