@@ -44,7 +44,8 @@ export const usersResetPasswordCommand: Command = {
   help: `Usage: arena users reset-password --email EMAIL [--url BASE_URL]
 
 Prints a link that lets the account set a new password once, within one hour (only a digest of
-it is stored). No mail is sent: pass the link on yourself. Works on the database of DATABASE_URL.
+it is stored). With ARENA_SMTP_URL set it is also mailed to the account; else pass it on yourself.
+Works on the database of DATABASE_URL.
 
 Options:
   --email EMAIL     the account
@@ -55,6 +56,7 @@ Options:
     const base = values.url ?? `http://localhost:${process.env.PORT ?? '3000'}`
     if (!/^https?:\/\/[^/\s]+/.test(base)) throw new UsageError(`--url must be an http(s) address, not '${base}'`)
     const { createPasswordReset, resetLink } = await import('../../lib/accounts/password-reset.ts')
+    const { mailResetLink } = await import('../../lib/accounts/mail.ts')
     const { config } = await import('../../lib/platform/config.ts')
     const { applyMigrations } = await import('../../lib/platform/migrate.ts')
     const { closeDb } = await import('../../lib/platform/db.ts')
@@ -63,7 +65,11 @@ Options:
     try {
       const reset = await createPasswordReset({ email })
       console.log(`Password-reset link for ${reset.user.name} <${reset.user.email}>, valid once until ${reset.expiresAt.toISOString()}:`)
-      console.log(resetLink(base, reset.token))
+      const link = resetLink(base, reset.token)
+      console.log(link)
+      const mail = await mailResetLink(reset.user, link, reset.expiresAt)
+      if (mail.sent) console.log(`Mailed to ${reset.user.email}.`)
+      else if (mail.reason === 'failed') console.error(`Mailing failed (${mail.error ?? 'unknown error'}); pass the link on yourself.`)
       return 0
     } catch (err) {
       if (isApiError(err)) throw new UsageError(err.message)

@@ -53,6 +53,9 @@ const schema = z.object({
   ARENA_SESSION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Secure cookies (HTTPS deployments). */
   ARENA_SECURE_COOKIES: boolish.default(false),
+  /** smtp(s)://user:pass@host:port: password-reset links are also mailed. Unset: only printed/shown. */
+  ARENA_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  ARENA_MAIL_FROM: z.string().default('Prompt Arena <no-reply@localhost>'),
 })
 
 export type Env = z.input<typeof schema>
@@ -76,6 +79,8 @@ export interface Config {
   jobLeaseMs: number
   sessionDays: number
   secureCookies: boolean
+  smtpUrl: string | undefined
+  mailFrom: string
 }
 
 export class ConfigError extends Error {}
@@ -110,6 +115,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobLeaseMs: e.ARENA_JOB_LEASE_SECONDS * 1000,
     sessionDays: e.ARENA_SESSION_DAYS,
     secureCookies: e.ARENA_SECURE_COOKIES,
+    smtpUrl: e.ARENA_SMTP_URL,
+    mailFrom: e.ARENA_MAIL_FROM,
   }
 }
 

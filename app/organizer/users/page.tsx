@@ -40,7 +40,7 @@ export default async function Users({ searchParams }: { searchParams: SearchPara
       {resetLink && (
         <section className="card" aria-labelledby="reset-h" role="status">
           <h2 id="reset-h">Password-reset link</h2>
-          <p>Give this link to the person: it works once, within one hour. No mail is sent.</p>
+          <p>Give this link to the person: it works once, within one hour (mailed too when the platform has SMTP settings).</p>
           <p className="token-once" data-testid="reset-link">
             {resetLink}
           </p>

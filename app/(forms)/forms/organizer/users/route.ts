@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { setDisabled, setRole } from '@/lib/accounts/admin'
 import { createPasswordReset, resetLink } from '@/lib/accounts/password-reset'
+import { mailResetLink } from '@/lib/accounts/mail'
 import { badRequest, forbidden } from '@/lib/errors'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 import { flashResetCookie, publicOrigin } from '@/lib/web/reset-flash'
@@ -29,7 +30,9 @@ export async function POST(request: Request): Promise<Response> {
       case 'reset': {
         const reset = await createPasswordReset({ userId })
         const link = resetLink(publicOrigin(request), reset.token)
-        return redirectTo(request, BACK, {}, { 'set-cookie': flashResetCookie(link) })
+        const mail = await mailResetLink(reset.user, link, reset.expiresAt)
+        const notice: Record<string, string> = mail.sent ? { notice: `The link was also mailed to ${reset.user.email}.` } : mail.reason === 'failed' ? { error: 'Mailing the link failed; pass it on yourself.' } : {}
+        return redirectTo(request, BACK, notice, { 'set-cookie': flashResetCookie(link) })
       }
       default:
         throw badRequest('Unknown action')
