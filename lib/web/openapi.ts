@@ -266,6 +266,19 @@ export function openApiDocument(): Json {
         parameters: [slug, { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'prompts.csv or an image file name from the listing' }],
         get: op('One training file', { '200': { description: 'The file' }, '404': err('No such file') }, { security: [] }),
       },
+      '/api/users': { get: op('List accounts (organizer)', { '200': ok('Users', { type: 'object', properties: { users: { type: 'array', items: { type: 'object' } }, total: { type: 'integer' } } }), ...organizerErrors }) },
+      '/api/users/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        patch: op(
+          'Change an account\'s role and/or disable or enable it (organizer; not your own)',
+          { '200': ok('Updated', { type: 'object', properties: { user: { type: 'object' } } }), '404': err('No such account'), '409': err('Own account'), ...organizerErrors },
+          { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { role: { enum: ['participant', 'organizer'] }, disabled: { type: 'boolean' } } } } } } },
+        ),
+      },
+      '/api/users/{id}/password-reset': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        post: op('Issue a one-time password-reset link, valid 1 h (organizer); mailed too where SMTP is set', { '201': ok('Link', { type: 'object', properties: { link: { type: 'string' }, expiresAt: { type: 'string' }, mailed: { type: 'boolean' } } }), '404': err('No such account'), ...organizerErrors }),
+      },
       '/api/competitions/{slug}/publish': { parameters: [slug], post: op('Publish a draft competition (organizer; needs an active test set)', { '200': ok('Published'), '409': err('No active test set'), ...organizerErrors }) },
       '/api/competitions/{slug}/unpublish': { parameters: [slug], post: op('Make a competition a draft again (organizer)', { '200': ok('Unpublished'), ...organizerErrors }) },
       '/api/competitions/{slug}/reveal': { parameters: [slug], post: op('Reveal the private leaderboard (organizer, after the deadline)', { '200': ok('Revealed'), '409': err('Before the deadline'), ...organizerErrors }) },

@@ -9,6 +9,10 @@ import { authenticate, sha256 } from '../../lib/accounts/auth.ts'
 import { changePassword, setDisabled, setRole, updateProfile } from '../../lib/accounts/admin.ts'
 import { checkPasswordReset, createPasswordReset, resetLink, resetPassword, RESET_TTL_MS } from '../../lib/accounts/password-reset.ts'
 import { setClock } from '../../lib/platform/clock.ts'
+import { GET as listUsers } from '../../app/api/users/route.ts'
+import { PATCH as patchUser } from '../../app/api/users/[id]/route.ts'
+import { POST as issueReset } from '../../app/api/users/[id]/password-reset/route.ts'
+import { params } from '../helpers/app.ts'
 
 forEachDatabase((t) => {
   const app = useTestApp(t)
@@ -70,5 +74,28 @@ forEachDatabase((t) => {
     await expect(changePassword(u.id, 'wrong password', 'another password')).rejects.toThrow('The current password is wrong')
     await changePassword(u.id, PASSWORD, 'another password')
     expect((await authenticate(u.email, 'another password'))?.id).toBe(u.id)
+  })
+
+  it('the users API: organizers only; role, disable and reset link', async () => {
+    const org = await makeOrganizer(app)
+    const u = await signUp(app)
+    const p = params({ id: u.id })
+    expect((await listUsers(app.request('/api/users', { token: u.token }))).status).toBe(403)
+    const list = (await (await listUsers(app.request('/api/users', { token: org.token }))).json()) as { users: { email: string; disabledAt: string | null }[] }
+    expect(list.users.find((x) => x.email === u.email)).toMatchObject({ disabledAt: null })
+    expect((await patchUser(app.request(`/api/users/${u.id}`, { method: 'PATCH', json: { role: 'organizer' }, token: u.token }), p)).status).toBe(403)
+    expect((await patchUser(app.request(`/api/users/${u.id}`, { method: 'PATCH', json: {}, token: org.token }), p)).status).toBe(400)
+    const disabled = await patchUser(app.request(`/api/users/${u.id}`, { method: 'PATCH', json: { disabled: true }, token: org.token }), p)
+    expect(await disabled.json()).toMatchObject({ user: { id: u.id, disabled: true, role: 'participant' } })
+    expect((await me(app.request('/api/auth/me', { token: u.token }))).status).toBe(401)
+    expect((await patchUser(app.request(`/api/users/${org.id}`, { method: 'PATCH', json: { disabled: true }, token: org.token }), params({ id: org.id }))).status).toBe(409)
+    await patchUser(app.request(`/api/users/${u.id}`, { method: 'PATCH', json: { disabled: false }, token: org.token }), p)
+    const issued = await issueReset(app.request(`/api/users/${u.id}/password-reset`, { method: 'POST', token: org.token, headers: { host: 'arena.example.org' } }), p)
+    expect(issued.status).toBe(201)
+    const body = (await issued.json()) as { link: string; mailed: boolean }
+    expect(body.mailed).toBe(false)
+    expect(body.link).toMatch(/^http:\/\/arena\.example\.org\/reset\?token=/)
+    await resetPassword(decodeURIComponent(body.link.split('token=')[1]), 'reset by api 123')
+    expect((await authenticate(u.email, 'reset by api 123'))?.id).toBe(u.id)
   })
 })
