@@ -59,6 +59,12 @@ forEachDatabase((t) => {
     expect((await listTestSets(slug))[0].active).toBe(false)
     expect((await post({ slug, version: '1', confirm: 'yes' })).headers.get('location')).toContain(`/organizer/${slug}?notice=`)
     expect((await listTestSets(slug))[0].active).toBe(true)
+    // Nobody has submitted: the rescore job ends saying so.
+    const emptyRescore = await waitFor('the empty rescore', async () => {
+      const job = await app.db.job.findFirst({ where: { competitionId: competition.id, type: 'rescore-competition', status: 'done' } })
+      return job ?? null
+    }, 30_000)
+    expect(emptyRescore.message).toBe('nothing to rescore: no finished submissions')
 
     const truth1 = decodeTruth(await app.storage.readBuffer(testSetKeys.truth(v1.id)))
     let csv = 'imgId_eId,val\n'
