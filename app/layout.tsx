@@ -30,12 +30,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   <span className="hide-narrow">API tokens</span>
                   <span className="show-narrow">Tokens</span>
                 </a>
-                <span className="whoami" aria-label={`Signed in as ${user.name}`}>
+                <a href="/account" className="whoami" aria-label={`Signed in as ${user.name}: account`}>
                   <span aria-hidden="true" className="avatar">
                     {user.name.slice(0, 1).toUpperCase()}
                   </span>
                   <span className="name">{user.name}</span>
-                </span>
+                </a>
                 <form method="post" action="/forms/signout" className="inline">
                   <button type="submit" className="secondary small">
                     Sign out

@@ -8,7 +8,7 @@ type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: numb
  * Organizer: uploads a new test-set version (images .zip + prompts CSV) to the REST API with
  * upload progress; the page then shows the import (embedding) progress of the version.
  */
-export function TestSetUpload({ slug, publicFraction }: { slug: string; publicFraction: number }) {
+export function TestSetUpload({ slug, publicFraction, activatesOnImport }: { slug: string; publicFraction: number; activatesOnImport: boolean }) {
   const router = useRouter()
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' })
 
@@ -22,7 +22,6 @@ export function TestSetUpload({ slug, publicFraction }: { slug: string; publicFr
       const v = data.get(name)
       if (typeof v === 'string' && v !== '') body.set(name, v)
     }
-    if (data.get('activate') === 'on') body.set('activate', 'true')
     const prompts = data.get('prompts')
     const images = data.get('images')
     if (!(prompts instanceof File) || !(images instanceof File) || prompts.size === 0 || images.size === 0) {
@@ -81,10 +80,11 @@ export function TestSetUpload({ slug, publicFraction }: { slug: string; publicFr
       </div>
       <label htmlFor="ts-note">Note</label>
       <input id="ts-note" name="note" maxLength={500} placeholder="e.g. fixed duplicate prompts" />
-      <label style={{ fontWeight: 400 }}>
-        <input type="checkbox" name="activate" style={{ width: 'auto', marginRight: '0.4rem' }} />
-        Activate when ready (then every submission is rescored)
-      </label>
+      <p className="muted" data-testid="activation-note">
+        {activatesOnImport
+          ? 'This is the first version of a draft: it becomes active as soon as it is ready (nobody has submitted yet).'
+          : 'The new version does not become active by itself: once it is ready, activate it above; you will see how many submissions that rescores before confirming.'}
+      </p>
       <div className="actions">
         <button type="submit" disabled={uploading}>
           {uploading ? 'Uploading…' : 'Upload test set'}

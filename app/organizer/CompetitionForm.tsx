@@ -31,8 +31,10 @@ export function CompetitionForm({ competition: c }: { competition?: Competition 
           <input id="cf-subtitle" name="subtitle" maxLength={300} defaultValue={c?.subtitle} />
         </div>
       </div>
-      <label htmlFor="cf-description">Description (task, rules; blank lines separate paragraphs)</label>
+      <label htmlFor="cf-description">Description (Markdown: the task, data and evaluation)</label>
       <textarea id="cf-description" name="description" rows={5} defaultValue={c?.description} style={{ maxWidth: '100%' }} />
+      <label htmlFor="cf-rules">Rules (Markdown, optional: participants must accept them to join)</label>
+      <textarea id="cf-rules" name="rules" rows={4} defaultValue={c?.rules} style={{ maxWidth: '100%' }} />
       <div className="form-grid">
         <div>
           <label htmlFor="cf-start">Start (UTC)</label>
@@ -63,6 +65,13 @@ export function CompetitionForm({ competition: c }: { competition?: Competition 
           <input id="cf-fraction" name="publicFraction" type="number" step="0.01" min={0.01} max={0.99} defaultValue={c?.publicFraction ?? 0.3} />
         </div>
       </div>
+      {c && (
+        <label style={{ fontWeight: 400 }}>
+          <input type="checkbox" name="confirmEnd" value="yes" style={{ width: 'auto', marginRight: '0.4rem' }} />
+          End the competition now (needed only when the new deadline lies in the past)
+        </label>
+      )}
+      {!c && <p className="muted">A new competition is a draft: only organizers see it until you publish it.</p>}
       <div className="actions">
         <button type="submit">{c ? 'Save changes' : 'Create competition'}</button>
       </div>

@@ -1,6 +1,15 @@
 import type { Job } from '@/lib/platform/db'
 import { fmtDate } from '@/app/components/format'
 
+/**
+ * What a finished job ended with: its last log line (the handler's summary, e.g. "nothing to
+ * rescore"), else its last status message; the log's ISO timestamp prefix is dropped.
+ */
+function finalMessage(j: Pick<Job, 'log' | 'message'>): string {
+  const last = j.log.trimEnd().split('\n').pop()?.replace(/^\d{4}-\d\d-\d\dT[\d:.]+Z\s+/, '').trim()
+  return last || j.message || 'done'
+}
+
 /** Jobs with status, progress, error and log; failed ones get a retry button. */
 export function JobsTable({ jobs, returnTo }: { jobs: Job[]; returnTo: string }) {
   if (jobs.length === 0) return <p className="muted">No jobs.</p>
@@ -47,7 +56,13 @@ export function JobsTable({ jobs, returnTo }: { jobs: Job[]; returnTo: string })
                     <span className="pct">{Math.round(j.progress * 100)}%</span>
                   </div>
                 )}
-                {j.message && <div className="muted">{j.message}</div>}
+                {j.status === 'done' ? (
+                  <div className="muted" data-testid="job-final">
+                    Finished{j.finishedAt ? ` ${fmtDate(j.finishedAt)}` : ''}: {finalMessage(j)}
+                  </div>
+                ) : (
+                  j.message && <div className="muted">{j.message}</div>
+                )}
                 {j.error && <pre className="log error">{j.error}</pre>}
                 {j.log && (
                   <details>

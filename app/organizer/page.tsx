@@ -14,14 +14,15 @@ export default async function Organizer({ searchParams }: { searchParams: Search
   const sp = await searchParams
   const { user, allowed } = await currentOrganizer()
   if (!allowed) return <Denied signedIn={user !== null} returnTo="/organizer" />
-  const [competitions, counts] = await Promise.all([listCompetitions(), jobCounts()])
+  const [competitions, counts] = await Promise.all([listCompetitions(new Date(), user), jobCounts()])
   return (
     <>
       <h1>Organizer console</h1>
       <ConsoleNav current="home" />
       <Flash error={sp.error} notice={sp.notice} />
       <p>
-        Jobs: {counts.queued} queued · {counts.running} running · <span className={counts.failed > 0 ? 'error' : undefined}>{counts.failed} failed</span> —{' '}
+        Jobs: {counts.queued} queued · {counts.running} running · <span className={counts.failed > 0 ? 'error' : undefined}>{counts.failed} failed</span> · {counts.rejected} invalid submission
+        {counts.rejected === 1 ? '' : 's'} (participants’ errors, not alarms) —{' '}
         <a href="/organizer/jobs">see jobs</a>
       </p>
       <table>
@@ -47,6 +48,7 @@ export default async function Organizer({ searchParams }: { searchParams: Search
               </td>
               <td>
                 <span className={`badge ${c.phase}`}>{c.phase}</span>
+                {!c.publishedAt && <div className="muted">draft (hidden)</div>}
                 {c.privateRevealedAt && <div className="muted">revealed</div>}
               </td>
               <td>{fmtDate(c.deadline)}</td>

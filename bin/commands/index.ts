@@ -10,11 +10,11 @@ import { competitionsListCommand } from './competitions.ts'
 import { submitCommand } from './submit.ts'
 import { selectCommand, submissionsCommand } from './submissions.ts'
 import { leaderboardCommand } from './leaderboard.ts'
-import { usersCreateCommand } from './users.ts'
+import { usersCreateCommand, usersResetPasswordCommand } from './users.ts'
 import { workerCommand } from './worker.ts'
 import { scoreCommand } from './score.ts'
 import { testsetCommands } from './testset.ts'
-import { competitionsCreateCommand } from './competition-admin.ts'
+import { competitionsCreateCommand, competitionsPublishCommand, competitionsUnpublishCommand } from './competition-admin.ts'
 import { baselineRunCommand } from './baseline.ts'
 
 // Every sub-command, in the order `arena --help` lists them: participants' commands first, then
@@ -41,7 +41,10 @@ export const commands: Command[] = [
   modelsPrepareCommand,
   // Organizers (on the platform's own database)
   usersCreateCommand,
+  usersResetPasswordCommand,
   competitionsCreateCommand,
+  competitionsPublishCommand,
+  competitionsUnpublishCommand,
   ...testsetCommands,
   baselineRunCommand,
 ]

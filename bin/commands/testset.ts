@@ -73,8 +73,8 @@ Validates the files (every image has exactly one prompt and vice versa; ids are 
 without extension, letters, digits, '_' and '-'; images .png/.jpg/.jpeg/.webp that decode; a CSV
 with header imgId,prompt, quoted multi-line prompts allowed), embeds the prompts with
 all-MiniLM-L6-v2, splits the images into public/private with a seeded shuffle, and stores the
-new version with its truth file and sample_submission.csv. The first version of a competition
-becomes active at once; later ones only with --activate (or \`arena testset activate\`).
+new version with its truth file and sample_submission.csv. The first version of a draft
+competition becomes active at once; any other only with --activate (or \`arena testset activate\`).
 
 Options:
   --competition SLUG        the competition
@@ -106,7 +106,7 @@ Exit codes: 0 ok, 2 bad input (the message names the file, line or id), 1 intern
         publicFraction: fraction,
         seed: integer(v.seed, '--seed', 0, 2 ** 31 - 1),
         note: v.note,
-        activate: v.activate ?? false,
+        activate: v.activate,
         onProgress: progressPrinter(),
       })
       if (process.stderr.isTTY) process.stderr.write('\n')

@@ -38,3 +38,45 @@ Options:
     }
   },
 }
+
+export const usersResetPasswordCommand: Command = {
+  path: ['users', 'reset-password'],
+  summary: 'Print a one-time password-reset link for an account',
+  help: `Usage: arena users reset-password --email EMAIL [--url BASE_URL]
+
+Prints a link that lets the account set a new password once, within one hour (only a digest of
+it is stored). With ARENA_SMTP_URL set it is also mailed to the account; else pass it on yourself.
+Works on the database of DATABASE_URL.
+
+Options:
+  --email EMAIL     the account
+  --url BASE_URL    the platform's address in the link (default http://localhost:$PORT, PORT 3000)`,
+  async run(args) {
+    const { values } = flags(args, { email: { type: 'string' }, url: { type: 'string' } })
+    const email = required(values.email, '--email')
+    const base = values.url ?? `http://localhost:${process.env.PORT ?? '3000'}`
+    if (!/^https?:\/\/[^/\s]+/.test(base)) throw new UsageError(`--url must be an http(s) address, not '${base}'`)
+    const { createPasswordReset, resetLink } = await import('../../lib/accounts/password-reset.ts')
+    const { mailResetLink } = await import('../../lib/accounts/mail.ts')
+    const { config } = await import('../../lib/platform/config.ts')
+    const { applyMigrations } = await import('../../lib/platform/migrate.ts')
+    const { closeDb } = await import('../../lib/platform/db.ts')
+    const { isApiError } = await import('../../lib/errors.ts')
+    await applyMigrations({ url: config().databaseUrl })
+    try {
+      const reset = await createPasswordReset({ email })
+      console.log(`Password-reset link for ${reset.user.name} <${reset.user.email}>, valid once until ${reset.expiresAt.toISOString()}:`)
+      const link = resetLink(base, reset.token)
+      console.log(link)
+      const mail = await mailResetLink(reset.user, link, reset.expiresAt)
+      if (mail.sent) console.log(`Mailed to ${reset.user.email}.`)
+      else if (mail.reason === 'failed') console.error(`Mailing failed (${mail.error ?? 'unknown error'}); pass the link on yourself.`)
+      return 0
+    } catch (err) {
+      if (isApiError(err)) throw new UsageError(err.message)
+      throw err
+    } finally {
+      await closeDb()
+    }
+  },
+}

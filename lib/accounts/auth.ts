@@ -61,7 +61,7 @@ export async function createUser(input: SignUpInput & { organizer?: boolean }): 
 
 let dummyHash: string | undefined
 
-/** The user for an email and password, or null (same answer for unknown email and bad password). */
+/** The user for an email and password, or null (same answer for unknown email, bad password and a disabled account). */
 export async function authenticate(email: string, password: string): Promise<User | null> {
   const user = await db().user.findUnique({ where: { email: email.toLowerCase() } })
   if (!user) {
@@ -70,7 +70,7 @@ export async function authenticate(email: string, password: string): Promise<Use
     await verifyPassword(password, dummyHash)
     return null
   }
-  if (!(await verifyPassword(password, user.passwordHash))) return null
+  if (!(await verifyPassword(password, user.passwordHash)) || user.disabledAt) return null
   if (needsRehash(user.passwordHash)) {
     return db().user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } })
   }
@@ -138,10 +138,10 @@ export async function revokeApiToken(userId: string, id: string): Promise<boolea
 // lastUsedAt is informational: writing it at most once a minute keeps reads from becoming writes.
 const LAST_USED_RESOLUTION_MS = 60_000
 
-/** The owner of a live (not revoked) API token, or null. */
+/** The owner of a live (not revoked) API token, or null (also when the account is disabled). */
 export async function userForApiToken(token: string): Promise<User | null> {
   const row = await db().apiToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } })
-  if (!row || row.revokedAt) return null
+  if (!row || row.revokedAt || row.user.disabledAt) return null
   const t = now()
   if (!row.lastUsedAt || t.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
     await db().apiToken.update({ where: { id: row.id }, data: { lastUsedAt: t } })
@@ -149,10 +149,10 @@ export async function userForApiToken(token: string): Promise<User | null> {
   return row.user
 }
 
-/** The user of an unexpired browser session, or null. */
+/** The user of an unexpired browser session, or null (also when the account is disabled). */
 export async function userForSession(token: string): Promise<User | null> {
   const session = await db().session.findUnique({ where: { tokenHash: sha256(token) }, include: { user: true } })
-  if (!session || session.expiresAt <= now()) return null
+  if (!session || session.expiresAt <= now() || session.user.disabledAt) return null
   return session.user
 }
 

@@ -9,6 +9,7 @@ const fields = {
   title: z.string().trim().min(1).max(200),
   subtitle: z.string().max(300),
   description: z.string().max(100_000),
+  rules: z.string().max(100_000),
   startAt: z.coerce.date(),
   deadline: z.coerce.date(),
   mergerDeadline: z.coerce.date().nullable(),
@@ -23,6 +24,7 @@ export const createCompetitionSchema = z.object({
   ...fields,
   subtitle: fields.subtitle.optional(),
   description: fields.description.optional(),
+  rules: fields.rules.optional(),
   mergerDeadline: fields.mergerDeadline.optional(),
   dailySubmissionLimit: fields.dailySubmissionLimit.optional(),
   maxTeamSize: fields.maxTeamSize.optional(),
@@ -41,10 +43,11 @@ function checkDates(c: { startAt: Date; deadline: Date; mergerDeadline?: Date | 
   }
 }
 
+/** A new competition is a draft (publishedAt null) until publishCompetition (./publish.ts). */
 export async function createCompetition(input: CreateCompetitionInput): Promise<Competition> {
   checkDates(input)
   try {
-    return await db().competition.create({ data: input })
+    return await db().competition.create({ data: { ...input, publishedAt: null } })
   } catch (err) {
     if (isUniqueViolation(err)) throw conflict(`A competition with slug '${input.slug}' exists`, 'slug_taken')
     throw err

@@ -25,9 +25,28 @@ export interface CompetitionSummary extends Competition {
   submissionCount: number
 }
 
-/** Competitions for the home page: active first (soonest deadline), then upcoming, then finished. */
-export async function listCompetitions(now = new Date()): Promise<CompetitionSummary[]> {
+/**
+ * THE visibility rule: a draft (never published) competition exists for organizers only; for
+ * everyone else its pages, API and join answer 404 and lists leave it out.
+ */
+export function isVisibleTo(viewer: Pick<User, 'role'> | null, competition: Pick<Competition, 'publishedAt'>): boolean {
+  return competition.publishedAt !== null || viewer?.role === 'organizer'
+}
+
+/** The competition with this slug when the viewer may see it (isVisibleTo), else a 404. */
+export async function requireVisibleCompetition(slug: string, viewer: Pick<User, 'role'> | null): Promise<Competition> {
+  const c = await findCompetition(slug)
+  if (!c || !isVisibleTo(viewer, c)) throw notFound(`No competition '${slug}'`)
+  return c
+}
+
+/**
+ * Competitions for the home page: active first (soonest deadline), then upcoming, then finished;
+ * only those the viewer may see (drafts for organizers only).
+ */
+export async function listCompetitions(now = new Date(), viewer: Pick<User, 'role'> | null = null): Promise<CompetitionSummary[]> {
   const rows = await db().competition.findMany({
+    where: viewer?.role === 'organizer' ? {} : { publishedAt: { not: null } },
     include: { _count: { select: { teams: true, submissions: true } } },
     orderBy: { deadline: 'asc' },
   })
@@ -75,6 +94,11 @@ export interface CompetitionView {
   publicFraction: number
   privateRevealed: boolean
   privateRevealedAt: Date | null
+  /** False for a draft (seen by organizers only). */
+  published: boolean
+  publishedAt: Date | null
+  /** Markdown rules a participant accepts when joining; '' when there are none. */
+  rules: string
 }
 
 export function competitionView(c: Competition): CompetitionView {
@@ -93,5 +117,8 @@ export function competitionView(c: Competition): CompetitionView {
     publicFraction: c.publicFraction,
     privateRevealed: c.privateRevealedAt !== null,
     privateRevealedAt: c.privateRevealedAt,
+    published: c.publishedAt !== null,
+    publishedAt: c.publishedAt,
+    rules: c.rules,
   }
 }

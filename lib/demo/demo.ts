@@ -48,6 +48,8 @@ async function ensureCompetition(now: Date, log: (line: string) => void): Promis
       startAt: new Date(now.getTime() - 7 * 86_400_000),
       deadline: new Date(now.getTime() + 60 * 86_400_000),
       publicFraction: 0.5,
+      // Seeded published: the demo is for everyone to try.
+      publishedAt: now,
     },
   })
   log(`demo: seeded competition ${DEMO_SLUG}`)
@@ -126,6 +128,7 @@ export async function seedDemo(options: SeedOptions = {}): Promise<boolean> {
       publicFraction: competition.publicFraction,
       seed: DEMO_SEED % 1_000_000,
       note: 'generated demo test set: rendered shapes with their descriptions',
+      activate: true,
     })
     log(`demo: test set version ${version.version} ready (${version.imageCount} images, ${version.publicCount} public)`)
 

@@ -7,9 +7,12 @@ import { rescoreForTestSet } from '../testsets/activation.ts'
 
 export const rescoreCompetitionJob: JobHandler = async (payload, ctx) => {
   const outcome = await rescoreForTestSet(parseJobPayload('rescore-competition', payload))
-  await ctx.log(
-    outcome.superseded
-      ? 'another test-set version became active meanwhile; its own rescore job takes over'
-      : `rescoring: ${outcome.enqueued} scoring job(s) queued, ${outcome.reused} submission(s) took back earlier scores for this version`,
-  )
+  const summary = outcome.superseded
+    ? 'another test-set version became active meanwhile; its own rescore job takes over'
+    : outcome.enqueued + outcome.reused === 0
+      ? 'nothing to rescore: no finished submissions'
+      : `rescoring: ${outcome.enqueued} scoring job(s) queued, ${outcome.reused} submission(s) took back earlier scores for this version`
+  await ctx.log(summary)
+  // The job's message is what the console shows once it is done.
+  await ctx.progress(1, summary)
 }

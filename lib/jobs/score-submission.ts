@@ -10,6 +10,7 @@ import { parseJobPayload } from '../queue/payloads.ts'
 import { storage } from '../platform/storage.ts'
 import { scorePromptSubmission } from './prompt-scoring.ts'
 import { recordScore } from './record-score.ts'
+import { invalidateLeaderboard } from '../leaderboards/cache.ts'
 
 // Truth files are read once per test-set version and process; two versions cover a rescoring.
 const truthCache = new Map<string, Promise<Truth>>()
@@ -60,7 +61,13 @@ export async function scoreSubmissionJob(payload: unknown, ctx: JobContext): Pro
     sub.kind === 'prompts'
       ? await scorePromptSubmission(source, truth, { onProgress })
       : await scoreSubmission(source, truth, { onProgress, sizeHint: sub.fileSize })
-  if (!result.ok) throw new PermanentJobError(result.error.message, { line: result.error.line })
+  if (!result.ok) {
+    // Failing against this version (e.g. after a rescore on a new test set): the scores of the
+    // previous version must not stay on display, and the submission names the version it failed on.
+    await db().submission.update({ where: { id: sub.id }, data: { publicScore: null, privateScore: null, score: null, perImageKey: null, testSetId: testSet.id } })
+    invalidateLeaderboard(sub.competitionId)
+    throw new PermanentJobError(result.error.message, { line: result.error.line })
+  }
 
   await recordScore(ctx, sub, testSet.id, truth, result)
 }

@@ -74,6 +74,9 @@ const schema = z.object({
   ARENA_UPLOAD_MIN_KBPS: z.coerce.number().min(0).default(8),
   /** A connection that sends nothing for this long is closed. */
   ARENA_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** smtp(s)://user:pass@host:port: password-reset links are also mailed. Unset: only printed/shown. */
+  ARENA_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  ARENA_MAIL_FROM: z.string().default('Prompt Arena <no-reply@localhost>'),
 })
 
 export interface Config {
@@ -104,6 +107,8 @@ export interface Config {
   uploadsPerUser: number
   uploadMinBytesPerSecond: number
   idleTimeoutMs: number
+  smtpUrl: string | undefined
+  mailFrom: string
 }
 
 export interface RateLimitSettings {
@@ -159,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     uploadsPerUser: e.ARENA_UPLOADS_PER_USER,
     uploadMinBytesPerSecond: e.ARENA_UPLOAD_MIN_KBPS * 1024,
     idleTimeoutMs: e.ARENA_IDLE_TIMEOUT_SECONDS * 1000,
+    smtpUrl: e.ARENA_SMTP_URL,
+    mailFrom: e.ARENA_MAIL_FROM,
   }
 }
 

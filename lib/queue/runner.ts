@@ -7,6 +7,8 @@ import { isPermanentJobError, type JobContext, type JobHandler, type TxClient } 
 
 /** What participants see when scoring failed for a reason that is ours, not theirs. */
 export const INTERNAL_ERROR_MESSAGE = 'Internal error while scoring; the organizers have been notified'
+/** A failed submission shows no score: none of an earlier test-set version stays on display. */
+const NO_SCORES = { publicScore: null, privateScore: null, score: null, perImageKey: null }
 
 export interface RunnerOptions {
   db: Db
@@ -270,8 +272,8 @@ export async function runJob(job: Job, handler: JobHandler | undefined, opts: Ru
         await tx.submission.updateMany({
           where: { id: job.submissionId },
           data: permanent
-            ? { status: 'failed', error: detail, errorLine: (err as { line?: number }).line ?? null }
-            : { status: 'failed', error: INTERNAL_ERROR_MESSAGE, errorLine: null },
+            ? { status: 'failed', error: detail, errorLine: (err as { line?: number }).line ?? null, ...NO_SCORES }
+            : { status: 'failed', error: INTERNAL_ERROR_MESSAGE, errorLine: null, ...NO_SCORES },
         })
       }
       return true

@@ -1,6 +1,6 @@
 // What organizers and participants read of test sets: the versions with their import progress
 // (never the truth, prompts or the split) and the active version's sample submission.
-import { db, type Job, type TestSetVersion } from '../platform/db.ts'
+import { db, type Competition, type Job, type TestSetVersion } from '../platform/db.ts'
 import { storage } from '../platform/storage.ts'
 import { notFound } from '../errors.ts'
 import { requireCompetition } from '../competitions/competitions.ts'
@@ -95,4 +95,59 @@ export async function sampleSubmission(competitionSlug: string): Promise<SampleS
   const version = await db().testSetVersion.findUnique({ where: { id: competition.activeTestSetId } })
   if (!version?.sampleKey) throw notFound(`Competition '${competitionSlug}' has no sample submission yet`)
   return { key: version.sampleKey, size: await storage().size(version.sampleKey), fileName: 'sample_submission.csv', version: version.version }
+}
+
+/** The active version's real split and when it became active, as participants are told it. */
+export interface ActiveSplit {
+  version: number
+  imageCount: number
+  publicCount: number
+  /** publicCount / imageCount: the share the public leaderboard really uses. */
+  publicShare: number
+  activatedAt: Date | null
+  /** True when an earlier version was active before (participants are told the test set changed). */
+  replacedEarlier: boolean
+}
+
+export async function activeSplit(competition: Pick<Competition, 'id' | 'activeTestSetId'>): Promise<ActiveSplit | null> {
+  if (!competition.activeTestSetId) return null
+  const [v, activatedVersions] = await Promise.all([
+    db().testSetVersion.findUnique({ where: { id: competition.activeTestSetId } }),
+    db().testSetVersion.count({ where: { competitionId: competition.id, activatedAt: { not: null } } }),
+  ])
+  if (!v || v.imageCount === 0) return null
+  return {
+    version: v.version,
+    imageCount: v.imageCount,
+    publicCount: v.publicCount,
+    publicShare: v.publicCount / v.imageCount,
+    activatedAt: v.activatedAt,
+    replacedEarlier: activatedVersions > 1,
+  }
+}
+
+/** What activating a version would do, for the organizer's confirmation. */
+export interface ActivationEffect {
+  version: TestSetView
+  /** Finished submissions that get a scoring job (rescoreForTestSet). */
+  rescored: number
+  /** Finished submissions that take back their earlier scores for this version. */
+  reused: number
+  /** Submissions still queued or running: scored against the new version by their pending job. */
+  pending: number
+}
+
+export async function activationEffect(competitionSlug: string, versionNumber: number): Promise<ActivationEffect> {
+  const competition = await requireCompetition(competitionSlug)
+  const version = await getTestSetVersion(competitionSlug, versionNumber)
+  // Not yet on this version; SQL's NOT would drop the null testSetId of never-scored ones.
+  const elsewhere = { OR: [{ testSetId: null }, { testSetId: { not: version.id } }] }
+  const [finished, reused, pending] = await Promise.all([
+    db().submission.count({ where: { competitionId: competition.id, status: { in: ['scored', 'failed'] }, ...elsewhere } }),
+    db().submission.count({
+      where: { competitionId: competition.id, status: { in: ['scored', 'failed'] }, ...elsewhere, scores: { some: { testSetId: version.id, error: null, score: { not: null } } } },
+    }),
+    db().submission.count({ where: { competitionId: competition.id, status: { in: ['queued', 'running'] } } }),
+  ])
+  return { version: testSetView(version, competition.activeTestSetId), rescored: finished - reused, reused, pending }
 }

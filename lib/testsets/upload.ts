@@ -71,6 +71,6 @@ export async function uploadTestSet(competition: Competition, createdBy: { id: s
       ...(late.note !== undefined ? { note: late.note } : {}),
     },
   })
-  const job = await enqueueTestSetImport(updated, { activate: late.activate ?? false })
+  const job = await enqueueTestSetImport(updated, { activate: late.activate })
   return { testSet: testSetView(updated, competition.activeTestSetId, job), jobId: job.id }
 }

@@ -1,7 +1,7 @@
 // Hidden test-set versions: an organizer's upload or import becomes a version (status
 // processing); processing validates the files, embeds the prompts into the truth file, splits the
 // images into public and private, writes the participants' sample submission and the TestImage
-// rows, and makes the version ready (and active for a competition's first version, or when asked).
+// rows, and makes the version ready. It becomes active only when asked (activateOnImport).
 import { Readable } from 'node:stream'
 import sharp from 'sharp'
 import { db, type Competition, type Job, type TestSetVersion } from '../platform/db.ts'
@@ -86,7 +86,10 @@ export interface ProcessOptions {
   onProgress?: ProgressFn
   /** The embedder to use (tests); by default all-MiniLM-L6-v2 is loaded and closed again. */
   embedder?: Embedder
-  /** Activate the version once ready even when another one is active (the first is always). */
+  /**
+   * true: activate once ready; false: never; unset: activateOnImport's default (only the first
+   * version of a draft competition).
+   */
   activate?: boolean
 }
 
@@ -211,8 +214,8 @@ export async function processTestSet(versionId: string, options: ProcessOptions 
     const { ready, activated } = await db().$transaction(async (tx) => {
       await tx.testImage.deleteMany({ where: { testSetId: versionId } })
       for (let i = 0; i < rows.length; i += 1000) await tx.testImage.createMany({ data: rows.slice(i, i + 1000) })
-      const competition = await tx.competition.findUnique({ where: { id: version.competitionId }, select: { activeTestSetId: true } })
-      const activate = options.activate === true || !competition?.activeTestSetId
+      const competition = await tx.competition.findUnique({ where: { id: version.competitionId }, select: { activeTestSetId: true, publishedAt: true } })
+      const activate = competition !== null && activateOnImport(competition, options.activate)
       if (activate) await tx.competition.update({ where: { id: version.competitionId }, data: { activeTestSetId: versionId } })
       const updated = await tx.testSetVersion.update({
         where: { id: versionId },
@@ -240,9 +243,19 @@ export async function processTestSet(versionId: string, options: ProcessOptions 
   }
 }
 
-/** After the API has stored a version's uploads: queue the import. */
+/**
+ * Whether an imported version becomes active once ready: activation rescores every submission, so
+ * it is the organizer's explicit act (the activate option, or the confirmed Activate button), except
+ * for the first version of a draft, which nobody can have submitted to yet.
+ */
+export function activateOnImport(competition: Pick<Competition, 'activeTestSetId' | 'publishedAt'>, requested: boolean | undefined): boolean {
+  if (requested !== undefined) return requested
+  return competition.activeTestSetId === null && competition.publishedAt === null
+}
+
+/** After the API has stored a version's uploads: queue the import (activate: see activateOnImport). */
 export async function enqueueTestSetImport(version: TestSetVersion, options: { activate?: boolean } = {}): Promise<Job> {
-  return enqueueJob('import-testset', { versionId: version.id, activate: options.activate ?? false }, { competitionId: version.competitionId, maxAttempts: 1 })
+  return enqueueJob('import-testset', { versionId: version.id, ...(options.activate !== undefined ? { activate: options.activate } : {}) }, { competitionId: version.competitionId, maxAttempts: 1 })
 }
 
 /**

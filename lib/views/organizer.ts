@@ -1,6 +1,7 @@
 // Read-models of the organizer console: users, teams, jobs and the progress of a rescoring.
 import { db, type Competition, type Job } from '../platform/db.ts'
 import { listJobs, type JobStatus } from '../queue/index.ts'
+import { INTERNAL_ERROR_MESSAGE } from '../queue/runner.ts'
 
 export interface UserRow {
   id: string
@@ -8,6 +9,7 @@ export interface UserRow {
   email: string
   role: string
   createdAt: Date
+  disabledAt: Date | null
   teams: number
   submissions: number
 }
@@ -17,7 +19,7 @@ export async function listUsers(limit = 500): Promise<{ rows: UserRow[]; total: 
     db().user.findMany({
       orderBy: { createdAt: 'desc' },
       take: limit,
-      select: { id: true, name: true, email: true, role: true, createdAt: true, _count: { select: { memberships: true, submissions: true } } },
+      select: { id: true, name: true, email: true, role: true, createdAt: true, disabledAt: true, _count: { select: { memberships: true, submissions: true } } },
     }),
     db().user.count(),
   ])
@@ -66,10 +68,26 @@ export async function jobsFor(options: { status?: JobStatus; competitionId?: str
   })
 }
 
-export async function jobCounts(competitionId?: string): Promise<Record<JobStatus, number>> {
-  const groups = await db().job.groupBy({ by: ['status'], where: competitionId ? { competitionId } : {}, _count: { _all: true } })
-  const out: Record<JobStatus, number> = { queued: 0, running: 0, done: 0, failed: 0 }
+export interface JobCounts extends Record<JobStatus, number> {
+  /**
+   * Failed scoring jobs of submissions the participant got wrong (a PermanentJobError: the
+   * submission carries the participant-facing error). Not part of `failed`, the console's alarm
+   * count of internal failures.
+   */
+  rejected: number
+}
+
+export async function jobCounts(competitionId?: string): Promise<JobCounts> {
+  const scope = competitionId ? { competitionId } : {}
+  const [groups, rejected] = await Promise.all([
+    db().job.groupBy({ by: ['status'], where: scope, _count: { _all: true } }),
+    // The runner writes INTERNAL_ERROR_MESSAGE on the submission for internal faults and the
+    // participant's own error otherwise (lib/queue/runner.ts).
+    db().job.count({ where: { ...scope, status: 'failed', submission: { is: { status: 'failed', error: { not: INTERNAL_ERROR_MESSAGE } } } } }),
+  ])
+  const out: JobCounts = { queued: 0, running: 0, done: 0, failed: 0, rejected }
   for (const g of groups) out[g.status] = g._count._all
+  out.failed = Math.max(0, out.failed - rejected)
   return out
 }
 

@@ -4,7 +4,7 @@ import { cache } from 'react'
 import { notFound } from 'next/navigation'
 import type { Competition, User } from '../platform/db.ts'
 import { getTeamView, type TeamView } from '../teams/teams.ts'
-import { findCompetition, phaseOf, type CompetitionPhase } from '../competitions/competitions.ts'
+import { findCompetition, isVisibleTo, phaseOf, type CompetitionPhase } from '../competitions/competitions.ts'
 import { currentUser } from './session.ts'
 
 export interface CompetitionPageData {
@@ -18,7 +18,7 @@ export interface CompetitionPageData {
 
 export const competitionPage = cache(async (slug: string): Promise<CompetitionPageData> => {
   const [competition, viewer] = await Promise.all([findCompetition(slug), currentUser()])
-  if (!competition) notFound()
+  if (!competition || !isVisibleTo(viewer, competition)) notFound()
   const team = viewer ? await getTeamView(viewer.id, competition) : null
   const now = new Date()
   return { competition, phase: phaseOf(competition, now), viewer, team, isOrganizer: viewer?.role === 'organizer', now }

@@ -118,7 +118,14 @@ export function openApiDocument(): Json {
         get: op('One competition', { '200': ok('Competition', { type: 'object', properties: { competition: ref('Competition') } }), '404': err('Unknown slug') }, { security: [] }),
         patch: op('Edit a competition: deadlines, limits, texts (organizer)', { '200': ok('Updated'), '400': err('Invalid input'), '404': err('Unknown slug'), ...organizerErrors }, { requestBody: body(updateCompetitionSchema) }),
       },
-      '/api/competitions/{slug}/join': { parameters: [slug], post: op('Join as a one-person team (idempotent)', { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '409': err('Competition over'), ...authErrors }) },
+      '/api/competitions/{slug}/join': {
+        parameters: [slug],
+        post: op(
+          'Join as a one-person team (idempotent); when the competition has rules, send {"acceptRules": true}',
+          { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '400': err('Rules not accepted (rules_not_accepted)'), '404': err('No such competition (or a draft)'), '409': err('Competition over'), ...authErrors },
+          { requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', properties: { acceptRules: { type: 'boolean' } } } } } } },
+        ),
+      },
       '/api/competitions/{slug}/team': {
         parameters: [slug],
         get: op('Your team here, with its invite code', { '200': ok('Team', { type: 'object', properties: { team: ref('Team') } }), '404': err('No team'), ...authErrors }),
@@ -241,6 +248,53 @@ export function openApiDocument(): Json {
           },
         ),
       },
+      '/api/competitions/{slug}/data': {
+        parameters: [slug],
+        get: op(
+          'Training data of the competition: the latest version\'s files (prompts.csv, images) with sizes and URLs, the whole-zip URL, the sample submission and the starter kit (null until provided)',
+          {
+            '200': ok('Listing', {
+              type: 'object',
+              properties: {
+                version: { type: ['integer', 'null'] }, createdAt: { type: ['string', 'null'] }, imageCount: { type: 'integer' }, totalBytes: { type: 'integer' },
+                files: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' }, url: { type: 'string' } } } },
+                download: { type: ['object', 'null'], properties: { url: { type: 'string' }, fileName: { type: 'string' } } },
+                sampleSubmission: { type: ['object', 'null'], properties: { url: { type: 'string' }, fileName: { type: 'string' }, size: { type: 'integer' }, testSetVersion: { type: 'integer' } } },
+                starterKit: { type: ['object', 'null'], properties: { url: { type: 'string' }, fileName: { type: 'string' }, size: { type: 'integer' } } },
+              },
+            }),
+            '404': err('No such competition'),
+          },
+          { security: [] },
+        ),
+        post: op(
+          'Upload a new training-data version (organizer): multipart files images (.zip) and prompts (imgId,prompt CSV), optional field note',
+          { '201': ok('Stored', { type: 'object', properties: { version: { type: 'integer' }, imageCount: { type: 'integer' }, totalBytes: { type: 'integer' } } }), '400': err('Files do not match'), ...organizerErrors },
+        ),
+      },
+      '/api/competitions/{slug}/data/download': {
+        parameters: [slug],
+        get: op('The latest training data as one zip (prompts.csv + images/…), streamed', { '200': { description: 'Zip', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }, '404': err('No training data') }, { security: [] }),
+      },
+      '/api/competitions/{slug}/data/files/{name}': {
+        parameters: [slug, { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'prompts.csv or an image file name from the listing' }],
+        get: op('One training file', { '200': { description: 'The file' }, '404': err('No such file') }, { security: [] }),
+      },
+      '/api/users': { get: op('List accounts (organizer)', { '200': ok('Users', { type: 'object', properties: { users: { type: 'array', items: { type: 'object' } }, total: { type: 'integer' } } }), ...organizerErrors }) },
+      '/api/users/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        patch: op(
+          'Change an account\'s role and/or disable or enable it (organizer; not your own)',
+          { '200': ok('Updated', { type: 'object', properties: { user: { type: 'object' } } }), '404': err('No such account'), '409': err('Own account'), ...organizerErrors },
+          { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { role: { enum: ['participant', 'organizer'] }, disabled: { type: 'boolean' } } } } } } },
+        ),
+      },
+      '/api/users/{id}/password-reset': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        post: op('Issue a one-time password-reset link, valid 1 h (organizer); mailed too where SMTP is set', { '201': ok('Link', { type: 'object', properties: { link: { type: 'string' }, expiresAt: { type: 'string' }, mailed: { type: 'boolean' } } }), '404': err('No such account'), ...organizerErrors }),
+      },
+      '/api/competitions/{slug}/publish': { parameters: [slug], post: op('Publish a draft competition (organizer; needs an active test set)', { '200': ok('Published'), '409': err('No active test set'), ...organizerErrors }) },
+      '/api/competitions/{slug}/unpublish': { parameters: [slug], post: op('Make a competition a draft again (organizer)', { '200': ok('Unpublished'), ...organizerErrors }) },
       '/api/competitions/{slug}/reveal': { parameters: [slug], post: op('Reveal the private leaderboard (organizer, after the deadline)', { '200': ok('Revealed'), '409': err('Before the deadline'), ...organizerErrors }) },
       '/api/competitions/{slug}/rescore': { parameters: [slug], post: op('Queue every scored submission for rescoring (organizer)', { '202': ok('Queued', { type: 'object', properties: { queued: { type: 'integer' } } }), '409': err('No active test set'), ...organizerErrors }) },
     },

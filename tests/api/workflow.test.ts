@@ -171,8 +171,11 @@ forEachDatabase((t) => {
     // Before the deadline even the organizer cannot reveal.
     expect((await reveal(app.request(`/api/competitions/${c.slug}/reveal`, { method: 'POST', token: org.token }), params({ slug: c.slug }))).status).toBe(409)
     expect((await rescore(app.request(`/api/competitions/${c.slug}/rescore`, { method: 'POST', token: u.token }), params({ slug: c.slug }))).status).toBe(403)
-    const list = (await (await listCompetitions()).json()) as { competitions: { slug: string }[] }
+    // A new competition is a draft: listed for organizers only.
+    const list = (await (await listCompetitions(app.request('/api/competitions', { token: org.token }))).json()) as { competitions: { slug: string }[] }
     expect(list.competitions.map((x) => x.slug)).toContain(input.slug)
+    const anonymous = (await (await listCompetitions(app.request('/api/competitions'))).json()) as { competitions: { slug: string }[] }
+    expect(anonymous.competitions.map((x) => x.slug)).not.toContain(input.slug)
   })
 
   it('rescoring re-runs scored submissions against the active test set', async () => {

@@ -86,11 +86,12 @@ describe.skipIf(!ready)('Prompt Arena in the browser', () => {
 
     await org.setInputFiles('#ts-images', zipPath)
     await org.setInputFiles('#ts-prompts', path.join(KAGGLE_SAMPLE, 'prompts.csv'))
-    await org.getByLabel(/Activate when ready/).check()
+    // The first version of a draft becomes active on import (the form says so).
     await org.getByRole('button', { name: 'Upload test set' }).click()
     await org.getByText('(active)').waitFor({ timeout: 150_000 })
     await org.getByText('7', { exact: true }).first().waitFor()
     await screenshot(org, '01-organizer-testset-active')
+    await Promise.all([org.waitForURL(/notice=/), org.getByRole('button', { name: 'Publish' }).click()])
   })
 
   it('a participant signs up, joins and submits the Kaggle sample file with upload progress, then sees it scored', async () => {
@@ -162,7 +163,9 @@ describe.skipIf(!ready)('Prompt Arena in the browser', () => {
   it('after the deadline the organizer reveals the private leaderboard; participants see the shake-up', async () => {
     await org.goto(`/organizer/${SLUG}`)
     await org.getByLabel('Deadline (UTC)', { exact: true }).fill(utcLocal(Date.now() - 60_000))
+    await org.getByLabel(/End the competition now/).check()
     await Promise.all([org.waitForURL(/notice=/), org.getByRole('button', { name: 'Save changes' }).click()])
+    await Promise.all([org.waitForURL(/confirm/), org.getByRole('link', { name: /Reveal private leaderboard/ }).click()])
     await Promise.all([org.waitForURL(/notice=/), org.getByRole('button', { name: 'Reveal private leaderboard' }).click()])
     expect(await org.locator('.flash-notice').textContent()).toContain('private leaderboard is now public')
     await screenshot(org, '11-organizer-revealed')

@@ -21,7 +21,7 @@ forEachDatabase((t) => {
 
   it('switches current scores to the new version and keeps the old rows', async () => {
     const slug = `act-${randomBytes(4).toString('hex')}`
-    const competition = await app.db.competition.create({ data: { slug, title: slug, startAt: new Date(Date.now() - 86_400_000), deadline: new Date(Date.now() + 86_400_000) } })
+    const competition = await app.db.competition.create({ data: { slug, title: slug, startAt: new Date(Date.now() - 86_400_000), deadline: new Date(Date.now() + 86_400_000), publishedAt: null } })
     const dir = mkdtempSync(path.join(tmpdir(), 'arena-activate-'))
     const ids = ['a', 'b', 'c', 'd']
     await writeImages(path.join(dir, 'images'), ids)

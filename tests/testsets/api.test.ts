@@ -12,6 +12,7 @@ import { GET as listRoute, POST as uploadRoute } from '../../app/api/competition
 import { POST as activateRoute } from '../../app/api/competitions/[slug]/testsets/[version]/activate/route.ts'
 import { GET as sampleRoute } from '../../app/api/competitions/[slug]/sample-submission/route.ts'
 import type { TestSetView } from '../../lib/testsets/reads.ts'
+import { publishCompetition } from '../../lib/competitions/publish.ts'
 import { itWithModel } from './fixtures.ts'
 
 const KAGGLE = '/work/shared/data/kaggle-sample'
@@ -30,7 +31,7 @@ function form(files: Record<string, [Uint8Array | string, string]>, fields: Reco
 
 async function competition(app: TestApp): Promise<string> {
   const slug = `api-${randomBytes(4).toString('hex')}`
-  await app.db.competition.create({ data: { slug, title: slug, startAt: new Date(Date.now() - 86_400_000), deadline: new Date(Date.now() + 86_400_000) } })
+  await app.db.competition.create({ data: { slug, title: slug, startAt: new Date(Date.now() - 86_400_000), deadline: new Date(Date.now() + 86_400_000), publishedAt: null } })
   return slug
 }
 
@@ -82,6 +83,9 @@ forEachDatabase((t) => {
     )
     expect(ready).toMatchObject({ version: 1, status: 'ready', active: true, imageCount: 7, publicCount: 4, progress: 1 })
 
+    // A draft is hidden from anonymous visitors until published (which the active version allows).
+    expect((await sampleRoute(app.request(`/api/competitions/${slug}/sample-submission`), params({ slug }))).status).toBe(404)
+    await publishCompetition(slug)
     const sample = await sampleRoute(app.request(`/api/competitions/${slug}/sample-submission`), params({ slug }))
     expect(sample.status).toBe(200)
     expect(sample.headers.get('content-disposition')).toBe('attachment; filename="sample_submission.csv"')

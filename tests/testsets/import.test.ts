@@ -24,7 +24,7 @@ const KAGGLE = '/work/shared/data/kaggle-sample'
 
 async function makeCompetition(db: Db): Promise<string> {
   const slug = `ts-${randomBytes(5).toString('hex')}`
-  await db.competition.create({ data: { slug, title: slug, startAt: new Date(Date.now() - 86_400_000), deadline: new Date(Date.now() + 86_400_000) } })
+  await db.competition.create({ data: { slug, title: slug, startAt: new Date(Date.now() - 86_400_000), deadline: new Date(Date.now() + 86_400_000), publishedAt: null } })
   return slug
 }
 

@@ -1,4 +1,4 @@
-import { requireOrganizer } from '@/lib/web/auth'
+import { requireOrganizer, userFromRequest } from '@/lib/web/auth'
 import { createCompetition, createCompetitionSchema } from '@/lib/competitions/admin'
 import { competitionView } from '@/lib/competitions/competitions'
 import { listCompetitions } from '@/lib/competitions/competitions'
@@ -7,9 +7,9 @@ import { handle, json, parseJson } from '@/lib/web/http'
 
 export const dynamic = 'force-dynamic'
 
-export async function GET(): Promise<Response> {
+export async function GET(request: Request): Promise<Response> {
   return handle(async () => {
-    const list = await listCompetitions(now())
+    const list = await listCompetitions(now(), await userFromRequest(request))
     return json({ competitions: list.map((c) => ({ ...competitionView(c), teamCount: c.teamCount, submissionCount: c.submissionCount })) })
   })
 }

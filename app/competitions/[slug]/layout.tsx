@@ -40,6 +40,12 @@ export default async function CompetitionLayout({ children, params }: { children
             <form method="post" action="/forms/join">
               <input type="hidden" name="slug" value={c.slug} />
               <input type="hidden" name="returnTo" value={base} />
+              {c.rules.trim() !== '' && (
+                <label style={{ fontWeight: 400 }}>
+                  <input type="checkbox" name="acceptRules" value="yes" required style={{ width: 'auto', marginRight: '0.4rem' }} />
+                  I accept the <a href={`${base}#comp-rules`}>rules</a>
+                </label>
+              )}
               <button type="submit">Join competition</button>
             </form>
           )}

@@ -1,5 +1,8 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/web/competition-page'
+import { activeSplit } from '@/lib/testsets/reads'
+import { renderMarkdown } from '@/lib/competitions/markdown'
+import { publicShareText, TestSetNotice } from './TestSetNotice'
 import { mergerDeadlineOf } from '@/lib/teams/teams'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { fmtDate } from '@/app/components/format'
@@ -16,6 +19,7 @@ export default async function Overview({ params, searchParams }: { params: Promi
   const sp = await searchParams
   const { competition: c, now } = await competitionPage(slug)
   const merger = mergerDeadlineOf(c)
+  const split = await activeSplit(c)
   const events = [
     { at: c.startAt, label: 'Start: submissions open' },
     { at: merger, label: 'Team merger deadline: teams are fixed after this' },
@@ -26,25 +30,34 @@ export default async function Overview({ params, searchParams }: { params: Promi
   return (
     <>
       <Flash error={sp.error} notice={sp.notice} />
+      <TestSetNotice split={split} />
       <div className="section-grid">
-        <section className="card" aria-labelledby="task" style={{ gridColumn: '1 / -1' }}>
+        <section className="card markdown" aria-labelledby="task" style={{ gridColumn: '1 / -1' }}>
           <h2 id="task">Task</h2>
-          {(c.description || 'No description yet.').split(/\n\s*\n/).map((p, i) => (
-            <p key={i} style={{ whiteSpace: 'pre-wrap' }}>
-              {p}
-            </p>
-          ))}
+          {/* Markdown rendered and sanitised on the server (lib/competitions/markdown.ts). */}
+          <div dangerouslySetInnerHTML={{ __html: renderMarkdown(c.description || 'No description yet.') }} />
         </section>
+        {c.rules && (
+          <section className="card markdown" aria-labelledby="comp-rules" style={{ gridColumn: '1 / -1' }}>
+            <h2 id="comp-rules">Competition rules</h2>
+            <div dangerouslySetInnerHTML={{ __html: renderMarkdown(c.rules) }} />
+            <p className="muted">Joining means accepting these rules.</p>
+          </section>
+        )}
         <section className="card" aria-labelledby="metric">
           <h2 id="metric">Metric</h2>
           <p>
             For each test image, the cosine similarity between your predicted 384-dimensional embedding and the{' '}
             <code>all-MiniLM-L6-v2</code> embedding of the true prompt. The score is the mean over images.
           </p>
-          <p className="muted">
-            The public leaderboard uses {Math.round(c.publicFraction * 100)}% of the test images; the private leaderboard, revealed after the deadline,
-            uses the remaining {Math.round((1 - c.publicFraction) * 100)}% and decides the final ranking.
-          </p>
+          {split ? (
+            <p className="muted" data-testid="public-share">
+              The public leaderboard uses {publicShareText(split)} of the test images (version {split.version}); the private leaderboard, revealed
+              after the deadline, uses the other {split.imageCount - split.publicCount} and decides the final ranking.
+            </p>
+          ) : (
+            <p className="muted">No test set is active yet: the public/private split is stated here once it is.</p>
+          )}
         </section>
         <section className="card" aria-labelledby="timeline">
           <h2 id="timeline">Timeline</h2>

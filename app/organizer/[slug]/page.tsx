@@ -3,12 +3,15 @@ import { notFound } from 'next/navigation'
 import { db } from '@/lib/platform/db'
 import { phaseOf } from '@/lib/competitions/competitions'
 import { listTestSets } from '@/lib/testsets/reads'
+import { activateOnImport } from '@/lib/testsets/versions'
 import { jobsFor, listTeams, rescoreProgress } from '@/lib/views/organizer'
 import { currentOrganizer } from '@/lib/web/session'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { TestSetUpload } from '@/app/components/TestSetUpload'
-import { fmtDate } from '@/app/components/format'
+import { fmtBytes, fmtDate } from '@/app/components/format'
+import { listDataSets } from '@/lib/datasets/reads'
+import { DataSetUpload } from '../DataSetUpload'
 import { CompetitionForm } from '../CompetitionForm'
 import { ConsoleNav, Denied } from '../Denied'
 import { JobsTable } from '../JobsTable'
@@ -25,7 +28,13 @@ export default async function ManageCompetition({ params, searchParams }: { para
   const c = await db().competition.findUnique({ where: { slug } })
   if (!c) notFound()
   const now = new Date()
-  const [testSets, rescore, teams, jobs] = await Promise.all([listTestSets(slug), rescoreProgress(c), listTeams(c.id, 200), jobsFor({ competitionId: c.id, limit: 30 })])
+  const [testSets, rescore, teams, jobs, dataSets] = await Promise.all([
+    listTestSets(slug),
+    rescoreProgress(c),
+    listTeams(c.id, 200),
+    jobsFor({ competitionId: c.id, limit: 30 }),
+    listDataSets(c.id),
+  ])
   const processing = testSets.some((v) => v.status === 'processing')
   const rescoring = rescore !== null && (rescore.job.status === 'queued' || rescore.job.status === 'running' || rescore.finished < rescore.total)
   const phase = phaseOf(c, now)
@@ -42,6 +51,34 @@ export default async function ManageCompetition({ params, searchParams }: { para
         <span className={`badge ${phase}`}>{phase}</span> · <a href={`/competitions/${c.slug}`}>participant view</a> ·{' '}
         <a href={`/competitions/${c.slug}/leaderboard?type=private`}>private leaderboard</a>
       </p>
+
+      <section className="card" aria-labelledby="pub-h">
+        <h2 id="pub-h">{c.publishedAt ? 'Published' : 'Draft'}</h2>
+        <form method="post" action="/forms/organizer/publish">
+          <input type="hidden" name="slug" value={c.slug} />
+          <input type="hidden" name="returnTo" value={here} />
+          {c.publishedAt ? (
+            <>
+              <p>Published {fmtDate(c.publishedAt)}: listed on the home page; participants can join and submit.</p>
+              <input type="hidden" name="action" value="unpublish" />
+              <button type="submit" className="secondary">
+                Unpublish (back to draft)
+              </button>
+            </>
+          ) : (
+            <>
+              <p>
+                A draft: only organizers see it; it is not listed and nobody can join.{' '}
+                {c.activeTestSetId ? 'It has an active test set and can be published.' : 'Publishing needs an active test set: upload one below.'}
+              </p>
+              <input type="hidden" name="action" value="publish" />
+              <button type="submit" disabled={!c.activeTestSetId}>
+                Publish
+              </button>
+            </>
+          )}
+        </form>
+      </section>
 
       <section className="card" aria-labelledby="ts-h">
         <h2 id="ts-h">Test sets</h2>
@@ -83,7 +120,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
                     </td>
                     <td className="num">{v.imageCount}</td>
                     <td className="num">
-                      {v.publicCount} ({Math.round(v.publicFraction * 100)}%)
+                      {v.status === 'ready' && v.imageCount > 0 ? `${v.publicCount} (${Math.round((100 * v.publicCount) / v.imageCount)}%)` : `${Math.round(v.publicFraction * 100)}% planned`}
                     </td>
                     <td>
                       {fmtDate(v.createdAt)}
@@ -91,14 +128,9 @@ export default async function ManageCompetition({ params, searchParams }: { para
                     </td>
                     <td>
                       {v.status === 'ready' && !v.active && (
-                        <form method="post" action="/forms/organizer/activate">
-                          <input type="hidden" name="slug" value={c.slug} />
-                          <input type="hidden" name="version" value={v.version} />
-                          <input type="hidden" name="returnTo" value={here} />
-                          <button type="submit" className="small">
-                            Activate v{v.version}
-                          </button>
-                        </form>
+                        <a className="button small" href={`/organizer/${c.slug}/confirm?action=activate&version=${v.version}`}>
+                          Activate v{v.version}…
+                        </a>
                       )}
                       {v.active && v.activatedAt && <span className="muted">since {fmtDate(v.activatedAt)}</span>}
                       {v.status === 'failed' && (
@@ -138,7 +170,26 @@ export default async function ManageCompetition({ params, searchParams }: { para
           </div>
         )}
         <h3>Upload a new version</h3>
-        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} />
+        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} activatesOnImport={activateOnImport(c, undefined)} />
+      </section>
+
+      <section className="card" aria-labelledby="data-h">
+        <h2 id="data-h">Training data</h2>
+        {dataSets.length === 0 ? (
+          <p className="muted">None yet: participants have only the example images.</p>
+        ) : (
+          <ul>
+            {dataSets.map((d, i) => (
+              <li key={d.id}>
+                v{d.version}
+                {i === 0 && <strong> (shown to participants)</strong>}: {d.imageCount} images, {fmtBytes(d.totalBytes)}, {fmtDate(d.createdAt)}
+                {d.note && <span className="muted"> — {d.note}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        <h3>Upload a new version</h3>
+        <DataSetUpload slug={c.slug} />
       </section>
 
       <section className="card" aria-labelledby="reveal-h">
@@ -148,12 +199,12 @@ export default async function ManageCompetition({ params, searchParams }: { para
         ) : now < c.deadline ? (
           <p className="muted">Can be revealed after the deadline ({fmtDate(c.deadline)}).</p>
         ) : (
-          <form method="post" action="/forms/organizer/reveal">
-            <input type="hidden" name="slug" value={c.slug} />
-            <input type="hidden" name="returnTo" value={here} />
+          <>
             <p>The competition is over. Revealing shows the private leaderboard and private scores to everyone; it cannot be undone.</p>
-            <button type="submit">Reveal private leaderboard</button>
-          </form>
+            <a className="button" href={`/organizer/${c.slug}/confirm?action=reveal`}>
+              Reveal private leaderboard…
+            </a>
+          </>
         )}
       </section>
 

@@ -32,7 +32,7 @@ export default async function Jobs({ searchParams }: { searchParams: SearchParam
         </a>
         {STATUSES.map((s) => (
           <a key={s} href={`/organizer/jobs?status=${s}`} aria-current={status === s ? 'page' : undefined}>
-            {s} ({counts[s]})
+            {s} ({s === 'failed' ? counts.failed + counts.rejected : counts[s]})
           </a>
         ))}
       </nav>

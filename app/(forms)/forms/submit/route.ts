@@ -2,7 +2,7 @@
 // for progress events): same checks as every form (cross-site, signed in), same service, then a
 // redirect to the submission's page. The body is the upload, streamed, so it is not read by
 // handleForm.
-import { isSlug, requireCompetition } from '@/lib/competitions/competitions'
+import { isSlug, requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { createSubmission } from '@/lib/submissions/create'
 import { notFound } from '@/lib/errors'
 import { uploadFromRequest } from '@/lib/web/uploads'
@@ -22,7 +22,7 @@ export async function POST(request: Request): Promise<Response> {
       const named = slug ?? upload.fields().slug ?? ''
       if (!isSlug(named)) throw notFound('No such competition')
       back = `/competitions/${named}/submit`
-      const competition = await requireCompetition(named)
+      const competition = await requireVisibleCompetition(named, user)
       const { submission } = await createSubmission(user, competition, upload)
       return redirectTo(request, `/submissions/${submission.id}`, { notice: 'Uploaded; scoring…' })
     })

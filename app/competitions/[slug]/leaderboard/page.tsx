@@ -1,5 +1,7 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/web/competition-page'
+import { activeSplit } from '@/lib/testsets/reads'
+import { publicShareText, TestSetNotice } from '../TestSetNotice'
 import { getLeaderboard, type LeaderboardRow, type LeaderboardType } from '@/lib/leaderboards/leaderboard'
 import { canSeePrivate } from '@/lib/competitions/competitions'
 import { param, type SearchParams } from '@/app/components/Flash'
@@ -47,7 +49,7 @@ export default async function LeaderboardPage({ params, searchParams }: { params
   const { competition: c, viewer, team, now } = await competitionPage(slug)
   const privateVisible = canSeePrivate(viewer, c)
   const type: LeaderboardType = param(sp.type) === 'private' && privateVisible ? 'private' : 'public'
-  const board = await getLeaderboard(viewer, c, type)
+  const [board, split] = await Promise.all([getLeaderboard(viewer, c, type), activeSplit(c)])
   const priv = type === 'private'
   const pages = Math.max(1, Math.ceil(board.rows.length / PAGE_SIZE))
   const myRow = team ? board.rows.find((r) => r.teamId === team.id) : undefined
@@ -60,6 +62,7 @@ export default async function LeaderboardPage({ params, searchParams }: { params
   const myPage = myRow ? Math.ceil(myRow.rank / PAGE_SIZE) : 0
   return (
     <>
+      <TestSetNotice split={split} />
       <div className="subtabs">
         <a href={`${base}?type=public`} aria-current={priv ? undefined : 'page'}>
           Public
@@ -81,7 +84,9 @@ export default async function LeaderboardPage({ params, searchParams }: { params
       <p className="muted">
         {priv
           ? 'Final ranking on the private test images, from each team’s selected submissions (or its best public ones when it selected none). ▲/▼: places moved since the public leaderboard.'
-          : `Best public score of each team, on ${Math.round(c.publicFraction * 100)}% of the test images.`}{' '}
+          : split
+            ? `Best public score of each team, on ${publicShareText(split)} of the test images (test-set version ${split.version}).`
+            : 'Best public score of each team; no test set is active yet.'}{' '}
         {board.rows.length} team{board.rows.length === 1 ? '' : 's'}.
       </p>
       {board.baselines.length > 0 && (

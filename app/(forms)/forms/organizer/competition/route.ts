@@ -1,5 +1,8 @@
 // Create (no `original` field) or edit (original = the slug) a competition from the console form.
 import { createCompetition, createCompetitionSchema, updateCompetition, updateCompetitionSchema } from '@/lib/competitions/admin'
+import { badRequest } from '@/lib/errors'
+import { requireCompetition } from '@/lib/competitions/competitions'
+import { listTeams } from '@/lib/views/organizer'
 import { handleForm, redirectTo } from '@/lib/web/forms'
 
 /** `<input type="datetime-local">` has no zone: the console labels these fields UTC. */
@@ -18,6 +21,7 @@ export async function POST(request: Request): Promise<Response> {
       title: field('title'),
       subtitle: field('subtitle'),
       description: field('description'),
+      rules: field('rules'),
       startAt: utc(field('startAt')),
       deadline: utc(field('deadline')),
       mergerDeadline: field('mergerDeadline') ? utc(field('mergerDeadline')) : null,
@@ -29,10 +33,18 @@ export async function POST(request: Request): Promise<Response> {
     const original = field('original')
     if (original) {
       const input = updateCompetitionSchema.parse(Object.fromEntries(Object.entries(common).filter(([, v]) => v !== undefined)))
+      const current = await requireCompetition(original)
+      const t = new Date()
+      if (input.deadline && input.deadline <= t && current.deadline > t && field('confirmEnd') !== 'yes') {
+        const teams = (await listTeams(current.id, 1)).total
+        throw badRequest(
+          `A deadline in the past ends the competition now: ${teams} team${teams === 1 ? '' : 's'} can no longer submit and the final selections are fixed. Tick “End the competition now” and save again to confirm.`,
+        )
+      }
       const c = await updateCompetition(original, input)
       return redirectTo(request, `/organizer/${c.slug}`, { notice: 'Competition saved.' })
     }
     const c = await createCompetition(createCompetitionSchema.parse({ ...common, slug: field('slug').trim() }))
-    return redirectTo(request, `/organizer/${c.slug}`, { notice: 'Competition created. Next: upload a test set.' })
+    return redirectTo(request, `/organizer/${c.slug}`, { notice: 'Competition created as a draft (only organizers see it). Next: upload a test set, then publish.' })
   }, { auth: 'organizer' })
 }

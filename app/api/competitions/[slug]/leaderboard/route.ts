@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { userFromRequest } from '@/lib/web/auth'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, parseQuery, type RouteContext } from '@/lib/web/http'
 import { getLeaderboard } from '@/lib/leaderboards/leaderboard'
 import { leaderboardCsv, leaderboardJsonBytes } from '@/lib/leaderboards/export'
@@ -12,8 +12,9 @@ const schema = z.object({ type: z.enum(['public', 'private']).default('public'),
 export async function GET(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
   return handle(async () => {
     const { type, format } = parseQuery(request, schema)
-    const competition = await requireCompetition((await ctx.params).slug)
-    const board = await getLeaderboard(await userFromRequest(request), competition, type)
+    const viewer = await userFromRequest(request)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, viewer)
+    const board = await getLeaderboard(viewer, competition, type)
     if (format === 'csv') {
       return new Response(leaderboardCsv(board), {
         headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${competition.slug}-${type}-leaderboard.csv"` },

@@ -1,5 +1,5 @@
 import { requireUser } from '@/lib/web/auth'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, json, type RouteContext } from '@/lib/web/http'
 import { createSubmission } from '@/lib/submissions/create'
 import { modelUploadFromRequest } from '@/lib/web/uploads'
@@ -18,7 +18,7 @@ type Ctx = RouteContext<{ slug: string }>
 export async function POST(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    const competition = await requireCompetition((await ctx.params).slug)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, user)
     return withUploadSlot(user, async () => json(await createSubmission(user, competition, await modelUploadFromRequest(request)), 201))
   })
 }

@@ -1,4 +1,6 @@
 import { Readable } from 'node:stream'
+import { userFromRequest } from '@/lib/web/auth'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, type RouteContext } from '@/lib/web/http'
 import { sampleSubmission } from '@/lib/testsets/reads'
 import { storage } from '@/lib/platform/storage'
@@ -6,9 +8,11 @@ import { storage } from '@/lib/platform/storage'
 export const dynamic = 'force-dynamic'
 
 /** Public: the active test set's sample_submission.csv (a constant prediction, never the truth). */
-export async function GET(_request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
+export async function GET(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
   return handle(async () => {
-    const sample = await sampleSubmission((await ctx.params).slug)
+    const { slug } = await ctx.params
+    await requireVisibleCompetition(slug, await userFromRequest(request))
+    const sample = await sampleSubmission(slug)
     const stream = Readable.toWeb(await storage().read(sample.key)) as ReadableStream<Uint8Array>
     return new Response(stream, {
       headers: {

@@ -1,5 +1,5 @@
 import { requireUser } from '@/lib/web/auth'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
 import { selectionSchema, selectSubmissions } from '@/lib/submissions/selection'
 
@@ -7,7 +7,7 @@ import { selectionSchema, selectSubmissions } from '@/lib/submissions/selection'
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    const competition = await requireCompetition((await ctx.params).slug)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, user)
     const { submissionIds } = await parseJson(request, selectionSchema)
     return json({ selected: await selectSubmissions(user, competition, submissionIds) })
   })

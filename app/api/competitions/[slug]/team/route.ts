@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { requireUser } from '@/lib/web/auth'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
 import { notFound } from '@/lib/errors'
 import { getTeamView, leaveTeam } from '@/lib/teams/teams'
@@ -14,7 +14,7 @@ type Ctx = RouteContext<{ slug: string }>
 export async function GET(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    const competition = await requireCompetition((await ctx.params).slug)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, user)
     const team = await getTeamView(user.id, competition)
     if (!team) throw notFound('You have no team in this competition')
     return json({ team })
@@ -25,7 +25,7 @@ export async function GET(request: Request, ctx: Ctx): Promise<Response> {
 export async function DELETE(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    await leaveTeam(user, await requireCompetition((await ctx.params).slug))
+    await leaveTeam(user, await requireVisibleCompetition((await ctx.params).slug, user))
     return json({ ok: true })
   })
 }
@@ -34,7 +34,7 @@ export async function DELETE(request: Request, ctx: Ctx): Promise<Response> {
 export async function PATCH(request: Request, ctx: Ctx): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    const competition = await requireCompetition((await ctx.params).slug)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, user)
     const { name } = await parseJson(request, z.object({ name: teamNameSchema }))
     return json({ team: await renameTeam(user, competition, name) })
   })

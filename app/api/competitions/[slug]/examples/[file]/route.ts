@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream'
+import { userFromRequest } from '@/lib/web/auth'
 import { handle, type RouteContext } from '@/lib/web/http'
 import { notFound } from '@/lib/errors'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { listExamples } from '@/lib/testsets/examples'
 import { storage } from '@/lib/platform/storage'
 
@@ -10,10 +11,10 @@ export const dynamic = 'force-dynamic'
 const TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp' }
 
 /** Public: one example image (only files listed in the manifest are served). */
-export async function GET(_request: Request, ctx: RouteContext<{ slug: string; file: string }>): Promise<Response> {
+export async function GET(request: Request, ctx: RouteContext<{ slug: string; file: string }>): Promise<Response> {
   return handle(async () => {
     const { slug, file } = await ctx.params
-    const competition = await requireCompetition(slug)
+    const competition = await requireVisibleCompetition(slug, await userFromRequest(request))
     const example = (await listExamples(competition.id)).find((e) => e.fileName === file)
     if (!example) throw notFound(`No example image '${file}'`)
     const type = TYPES[file.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { requireUser } from '@/lib/web/auth'
-import { requireCompetition } from '@/lib/competitions/competitions'
+import { requireVisibleCompetition } from '@/lib/competitions/competitions'
 import { handle, json, parseJson, type RouteContext } from '@/lib/web/http'
 import { requestMerge } from '@/lib/teams/requests'
 
@@ -13,7 +13,7 @@ const schema = z.object({ inviteCode: z.string().min(1) })
 export async function POST(request: Request, ctx: RouteContext<{ slug: string }>): Promise<Response> {
   return handle(async () => {
     const user = await requireUser(request)
-    const competition = await requireCompetition((await ctx.params).slug)
+    const competition = await requireVisibleCompetition((await ctx.params).slug, user)
     const { inviteCode } = await parseJson(request, schema)
     return json({ request: await requestMerge(user, competition, inviteCode) }, 202)
   })
