@@ -85,7 +85,7 @@ forEachDatabase((t) => {
     expect(list.out).toContain(comp.slug)
     const lb = await arena('leaderboard', '-c', comp.slug, '--csv')
     expect(lb.code).toBe(0)
-    expect(lb.out.split('\n')[0]).toBe('Rank,TeamId,TeamName,Members,Score,Entries,LastSubmission')
+    expect(lb.out.split('\n')[0]).toBe('Rank,TeamId,TeamName,Members,Score,Entries,LastSubmission,HalfWidth95,TiedWithPrevious')
     expect(lb.out).toContain('cli-user')
     const priv = await arena('leaderboard', '-c', comp.slug, '--private')
     expect(priv.code).toBe(2)
