@@ -78,7 +78,9 @@ forEachDatabase((t) => {
     const alpha = noisySubmission(c.truth, 3, (i) => 1 + (i % 5))
     const bravo = noisySubmission(c.truth, 3, (i) => (i === 0 ? 1.4 : i === 21 || i === 33 ? 1 + (i % 5) - 0.5 : 1 + (i % 5)))
     const charlie = noisySubmission(c.truth, 5, () => 0.2)
-    const [sa, , sc] = [await sub(a, alpha.csv), await sub(b, bravo.csv), await sub(cc, charlie.csv)]
+    const sa = await sub(a, alpha.csv)
+    await sub(b, bravo.csv)
+    await sub(cc, charlie.csv)
 
     // The API view: publicScore ± publicHalfWidth, the t interval over the public images.
     const view = await getSub(app.request(`/api/submissions/${sa.id}`, { token: a.token }), params({ id: sa.id }))
