@@ -8,6 +8,8 @@ import { currentOrganizer } from '@/lib/web/session'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { TestSetUpload } from '@/app/components/TestSetUpload'
+import { ShakeUpPanel } from '@/app/components/ShakeUpPanel'
+import { describeWidth, versionWidths } from '@/lib/testsets/width'
 import { fmtDate } from '@/app/components/format'
 import { CompetitionForm } from '../CompetitionForm'
 import { ConsoleNav, Denied } from '../Denied'
@@ -26,6 +28,8 @@ export default async function ManageCompetition({ params, searchParams }: { para
   if (!c) notFound()
   const now = new Date()
   const [testSets, rescore, teams, jobs] = await Promise.all([listTestSets(slug), rescoreProgress(c), listTeams(c.id, 200), jobsFor({ competitionId: c.id, limit: 30 })])
+  const widths = new Map([...(await versionWidths(c.id, testSets))].map(([id, w]) => [id, describeWidth(w)]))
+  const activeImages = testSets.find((v) => v.active)?.imageCount
   const processing = testSets.some((v) => v.status === 'processing')
   const rescoring = rescore !== null && (rescore.job.status === 'queued' || rescore.job.status === 'running' || rescore.finished < rescore.total)
   const phase = phaseOf(c, now)
@@ -84,6 +88,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
                     <td className="num">{v.imageCount}</td>
                     <td className="num">
                       {v.publicCount} ({Math.round(v.publicFraction * 100)}%)
+                      {widths.get(v.id) && <div className="muted">{widths.get(v.id)}</div>}
                     </td>
                     <td>
                       {fmtDate(v.createdAt)}
@@ -128,7 +133,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
           </div>
         )}
         <h3>Upload a new version</h3>
-        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} />
+        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} images={activeImages} />
       </section>
 
       <section className="card" aria-labelledby="reveal-h">
@@ -145,6 +150,11 @@ export default async function ManageCompetition({ params, searchParams }: { para
             <button type="submit">Reveal private leaderboard</button>
           </form>
         )}
+      </section>
+
+      <section className="card" aria-labelledby="shakeup-h">
+        <h2 id="shakeup-h">Shake-up forecast</h2>
+        <ShakeUpPanel viewer={user} competition={c} />
       </section>
 
       <section className="card" aria-labelledby="edit-h">

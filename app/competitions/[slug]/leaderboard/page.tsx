@@ -4,6 +4,8 @@ import { getLeaderboard, type LeaderboardRow, type LeaderboardType } from '@/lib
 import { canSeePrivate } from '@/lib/competitions/competitions'
 import { param, type SearchParams } from '@/app/components/Flash'
 import { fmtAgo, fmtScore } from '@/app/components/format'
+import { ScoreInterval } from '@/app/components/ScoreInterval'
+import { ShakeUpFooter, TieMark } from '@/app/components/ShakeUpPanel'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Leaderboard' }
@@ -23,14 +25,19 @@ function Move({ move }: { move: number | null | undefined }) {
 function Row({ r, mine, priv, now }: { r: LeaderboardRow; mine: boolean; priv: boolean; now: Date }) {
   return (
     <tr className={mine ? 'me' : undefined} aria-current={mine ? 'true' : undefined}>
-      <td className="num">{r.rank}</td>
+      <td className="num">
+        {r.tiedWithPrevious && <TieMark />}
+        {r.rank}
+      </td>
       {priv && <Move move={r.move} />}
       <td>
         {r.teamName}
         {mine && <span className="sr-only"> (your team)</span>}
         {r.members.length > 1 && <div className="muted" style={{ fontSize: '0.85rem' }}>{r.members.join(', ')}</div>}
       </td>
-      <td className="num">{fmtScore(r.score)}</td>
+      <td className="num">
+        <ScoreInterval score={r.score} halfWidth={r.halfWidth} />
+      </td>
       <td className="num">{r.entries}</td>
       <td className="num">
         <time dateTime={r.lastSubmissionAt.toISOString()}>{fmtAgo(r.lastSubmissionAt, now)}</time>
@@ -125,6 +132,7 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           </table>
         </div>
       )}
+      {priv && c.privateRevealedAt && <ShakeUpFooter viewer={viewer} competition={c} />}
       {pages > 1 && (
         <nav className="pager" aria-label="Leaderboard pages">
           {page > 1 ? <a href={href(page - 1)}>← Previous</a> : <span className="muted">← Previous</span>}

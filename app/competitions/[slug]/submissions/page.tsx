@@ -5,6 +5,7 @@ import { canSeePrivate } from '@/lib/competitions/competitions'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { fmtBytes, fmtDate, fmtScore } from '@/app/components/format'
+import { ScoreInterval } from '@/app/components/ScoreInterval'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'My submissions' }
@@ -90,7 +91,9 @@ export default async function MySubmissions({ params, searchParams }: { params: 
                         {s.late && <div className="muted">late (not ranked)</div>}
                         {s.selected && <div><strong>selected</strong></div>}
                       </td>
-                      <td className="num">{fmtScore(s.publicScore)}</td>
+                      <td className="num">
+                        <ScoreInterval score={s.publicScore} halfWidth={s.publicHalfWidth} />
+                      </td>
                       <td className="num">{showPrivate ? fmtScore(s.privateScore) : <span className="muted" title="Shown after the reveal">hidden</span>}</td>
                     </tr>
                   )
