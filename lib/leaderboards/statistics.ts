@@ -44,13 +44,15 @@ export async function activeVectors(competitionId: string, submissionIds: readon
   const competition = await db().competition.findUnique({ where: { id: competitionId }, select: { activeTestSetId: true } })
   const testSetId = competition?.activeTestSetId ?? null
   if (!testSetId) return { testSetId, vectors: submissionIds.map(() => null) }
-  const wanted = new Set(submissionIds)
-  // One query for the competition (an IN list of 2,000 ids would meet SQLite's variable cap).
-  const rows = await db().submission.findMany({
-    where: { competitionId, status: 'scored', testSetId },
-    select: { id: true, perImageKey: true },
-  })
-  const keyOf = new Map(rows.filter((r) => wanted.has(r.id)).map((r) => [r.id, r.perImageKey]))
+  // IN lists of 500 ids: SQLite caps the bound variables of one statement.
+  const keyOf = new Map<string, string | null>()
+  for (let i = 0; i < submissionIds.length; i += 500) {
+    const rows = await db().submission.findMany({
+      where: { competitionId, status: 'scored', testSetId, id: { in: submissionIds.slice(i, i + 500) } },
+      select: { id: true, perImageKey: true },
+    })
+    for (const r of rows) keyOf.set(r.id, r.perImageKey)
+  }
   const images = (await db().testSetVersion.findUnique({ where: { id: testSetId }, select: { imageCount: true } }))?.imageCount ?? 0
   const previous = state().vectors.get(competitionId) ?? new Map<string, Float32Array>()
   const next = new Map<string, Float32Array>()
