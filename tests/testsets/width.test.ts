@@ -31,6 +31,8 @@ forEachDatabase((t) => {
     // Scores recorded before the binary form existed: only the CSV.
     await app.storage.delete(perImageVectorKey('sub1', c.testSetId))
     expect(Array.from((await readPerImageVector('sub1', c.testSetId, key))!)).toEqual(Array.from(Float32Array.from(scores)))
+    // ... whose binary form the fallback writes, for the next read.
+    expect(Array.from(decodePerImageVector(await app.storage.readBuffer(perImageVectorKey('sub1', c.testSetId)))!)).toEqual(Array.from(Float32Array.from(scores)))
     expect(await readPerImageVector('nothing', c.testSetId, null)).toBeNull()
   })
 
