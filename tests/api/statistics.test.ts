@@ -1,7 +1,9 @@
 // Scores with their uncertainty on the platform: a submission's ± (checked against a float64
 // computation from the test's own truth and submission), statistical ties on the public board,
 // the organizers' shake-up forecast, and the private board's intervals after the reveal.
+import { renderToStaticMarkup } from 'react-dom/server'
 import { afterEach, expect, it } from 'vitest'
+import { ShakeUpFooter, ShakeUpPanel } from '../../app/components/ShakeUpPanel.tsx'
 import { GET as leaderboard } from '../../app/api/competitions/[slug]/leaderboard/route.ts'
 import { GET as shakeup } from '../../app/api/competitions/[slug]/shakeup/route.ts'
 import { POST as reveal } from '../../app/api/competitions/[slug]/reveal/route.ts'
@@ -133,6 +135,16 @@ forEachDatabase((t) => {
     expect(f.perTeam[0].pMove).toBe(0)
     expect(f.perTeam[1].pMove).toBeGreaterThan(0)
     expect(f.actual).toBeNull()
+    // The organizer page's panel: the summary and the SVG plot of the rank changes.
+    const organizer = await t.db.user.findUniqueOrThrow({ where: { id: org.id } })
+    const competition = await t.db.competition.findUniqueOrThrow({ where: { id: c.id } })
+    const html = renderToStaticMarkup(await ShakeUpPanel({ viewer: organizer, competition }))
+    expect(html).toContain(`Spearman ρ public ↔ private <strong>${f.spearman.mean.toFixed(3)}</strong>`)
+    expect(html).toMatch(/<svg class="chart"[^>]*role="img"/)
+    expect(html.match(/<rect /g)).toHaveLength(f.buckets.length)
+    expect(html).not.toContain('Real shake-up')
+    const participant = await t.db.user.findUniqueOrThrow({ where: { id: a.id } })
+    await expect(ShakeUpPanel({ viewer: participant, competition })).rejects.toMatchObject({ status: 403 })
 
     // After the reveal: the private board has intervals (over the private images), and the
     // forecast comes with the real shake-up, for everyone.
@@ -147,5 +159,10 @@ forEachDatabase((t) => {
     const after = ((await afterRes.json()) as { forecast: { actual: { spearman: number; withinRangeShare: number } | null; perTeam: { actualMove: number | null }[] } }).forecast
     expect(after.actual).not.toBeNull()
     expect(after.perTeam.every((p) => p.actualMove !== null)).toBe(true)
+    // The revealed private board's footer: the real shake-up beside the forecast, two bars a bucket.
+    const revealed = await t.db.competition.findUniqueOrThrow({ where: { id: c.id } })
+    const footer = renderToStaticMarkup(await ShakeUpFooter({ viewer: participant, competition: revealed }))
+    expect(footer).toContain(`<strong>Real shake-up:</strong> ρ ${after.actual!.spearman.toFixed(3)}`)
+    expect(footer.match(/<rect /g)).toHaveLength(2 * f.buckets.length)
   })
 })
