@@ -81,10 +81,11 @@ export async function ShakeUpPanel({ viewer, competition, teams = 20 }: { viewer
 
 /** The private board's footer once revealed: the forecast beside the real shake-up. */
 export async function ShakeUpFooter({ viewer, competition }: { viewer: User | null; competition: Competition }) {
+  const panel = await ShakeUpPanel({ viewer, competition, teams: 0 })
   return (
     <section className="card" aria-labelledby="shakeup-h" style={{ marginTop: '1rem' }}>
       <h2 id="shakeup-h">Shake-up: forecast and reality</h2>
-      <ShakeUpPanel viewer={viewer} competition={competition} teams={0} />
+      {panel}
     </section>
   )
 }
