@@ -1,7 +1,7 @@
 'use client'
 import { useRouter } from 'next/navigation'
 import { useState, type FormEvent } from 'react'
-import { forecastIntervalWidth } from '@/scoring/stats/index'
+import { forecastIntervalWidth } from '@/scoring/stats/width'
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'done'; version: number | null } | { kind: 'error'; message: string }
 
