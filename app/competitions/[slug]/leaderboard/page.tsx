@@ -106,6 +106,9 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           Your team is #{myRow.rank} with {fmtScore(myRow.score)} — <a href={href(myPage)}>show page {myPage}</a>
         </p>
       )}
+      {board.rows.some((r) => r.tiedWithPrevious) && (
+        <p className="muted">≈ before a rank: a paired t-test over the same images finds no difference from the team above at the 5 % level (a statistical tie).</p>
+      )}
       {board.rows.length === 0 ? (
         <p className="card">No scored submissions yet. Be the first!</p>
       ) : (
@@ -119,7 +122,9 @@ export default async function LeaderboardPage({ params, searchParams }: { params
                 <th className="num" scope="col">#</th>
                 {priv && <th className="num" scope="col">Shake-up</th>}
                 <th scope="col">Team</th>
-                <th className="num" scope="col">Score</th>
+                <th className="num" scope="col" title="± : 95 % interval of the score over the images">
+                  Score ± 95 %
+                </th>
                 <th className="num" scope="col">Entries</th>
                 <th className="num" scope="col">Last</th>
               </tr>
