@@ -8,7 +8,7 @@ import { now } from '../platform/clock.ts'
 import { invalidateLeaderboard } from '../leaderboards/cache.ts'
 import type { JobContext, TxClient } from '../queue/types.ts'
 import { writePerImageScores } from '../submissions/per-image.ts'
-import { scoreInterval } from '../../scoring/stats/index.ts'
+import { halfWidthOver } from '../submissions/interval.ts'
 
 export interface RecordScoreOptions {
   /** Other Submission fields written with the scores (e.g. the execution provider). */
@@ -28,7 +28,7 @@ export async function recordScore(
 ): Promise<void> {
   await ctx.progress(0.96, 'saving scores')
   const key = await writePerImageScores(sub.id, testSetId, truth, result.perImage)
-  const publicHalfWidth = scoreInterval(result.perImage, { mask: truth.isPublic })?.halfWidth ?? null
+  const publicHalfWidth = halfWidthOver(result.perImage, truth.isPublic)
   const scores = { publicScore: result.public, privateScore: result.private, score: result.score, perImageKey: key, publicHalfWidth }
   await ctx.complete(async (tx) => {
     await tx.submission.update({

@@ -6,6 +6,7 @@
 // reuses them, so they are recomputed only on a new score. Nothing per image leaves this module.
 import { leaderboardStatistics, type LeaderboardRowStats } from '../../scoring/stats/index.ts'
 import { db, type Competition } from '../platform/db.ts'
+import { meaningfulHalfWidth } from '../submissions/interval.ts'
 import { readPerImageVector } from '../submissions/per-image.ts'
 import { rowSubmissions, withRows, type Leaderboard } from './build.ts'
 
@@ -102,6 +103,6 @@ export async function withStatistics(competition: Competition, board: Leaderboar
   const stats = await rowStatistics(competition, board.type, ids)
   return withRows(
     board,
-    board.rows.map((r, i) => ({ ...r, halfWidth: stats[i]?.halfWidth ?? null, tiedWithPrevious: stats[i]?.tiedWithPrevious ?? false })),
+    board.rows.map((r, i) => ({ ...r, halfWidth: meaningfulHalfWidth(stats[i]?.halfWidth), tiedWithPrevious: stats[i]?.tiedWithPrevious ?? false })),
   )
 }

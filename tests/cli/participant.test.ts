@@ -80,6 +80,8 @@ forEachDatabase((t) => {
     const subs = await arena('submissions', '-c', comp.slug)
     expect(subs.code).toBe(0)
     expect(subs.out).toContain('first try')
+    // The public score with its 95 % half-width (every cosine is 1 here: no spread).
+    expect(subs.out).toMatch(/ 1\.00000 ± 0 /)
     expect(subs.out).toMatch(/submissions left today/)
     const list = await arena('competitions', 'list')
     expect(list.out).toContain(comp.slug)
