@@ -68,7 +68,7 @@ function memo(): Map<string, Computed> {
 
 async function computeForecast(competition: Competition): Promise<{ computed: Computed | null; version: { version: number; publicFraction: number } | null }> {
   const candidates = await finalCandidates(competition.id, competition.finalSelectionLimit)
-  const { testSetId, vectors } = await activeVectors(competition.id, candidates.map((c) => c.id))
+  const { testSetId, vectors } = await activeVectors(competition.id, candidates.map((c) => c.id), 'forecast')
   const version = testSetId ? await db().testSetVersion.findUnique({ where: { id: testSetId }, select: { version: true, imageCount: true, publicCount: true } }) : null
   if (!version || version.imageCount < 3 || version.publicCount < 1 || version.publicCount >= version.imageCount) return { computed: null, version: null }
   const publicFraction = version.publicCount / version.imageCount

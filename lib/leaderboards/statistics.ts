@@ -13,7 +13,11 @@ import { rowSubmissions, withRows, type Leaderboard } from './build.ts'
 interface StatsState {
   /** Public masks by test-set version id (a ready version's split never changes). */
   masks: Map<string, Uint8Array>
-  /** Per competition: vectors by `${submissionId}:${testSetId}`, the ones the last read used. */
+  /**
+   * Per competition and reader ('public', 'private', 'forecast'): vectors by
+   * `${submissionId}:${testSetId}`, the ones that reader's last read used (a vector two readers
+   * share is held once: each looks in the others' first).
+   */
   vectors: Map<string, Map<string, Float32Array>>
   /** Per competition and board type: the statistics of the last build and what they were of. */
   memo: Map<string, { signature: string; stats: (LeaderboardRowStats | null)[] }>
@@ -41,7 +45,11 @@ export async function publicMask(testSetId: string): Promise<Uint8Array> {
  * submission is not scored on it, or its scores are missing or of another length). Kept per
  * competition between calls, so a rebuild after one new score reads one file.
  */
-export async function activeVectors(competitionId: string, submissionIds: readonly string[]): Promise<{ testSetId: string | null; vectors: (Float32Array | null)[] }> {
+export async function activeVectors(
+  competitionId: string,
+  submissionIds: readonly string[],
+  reader: string,
+): Promise<{ testSetId: string | null; vectors: (Float32Array | null)[] }> {
   const competition = await db().competition.findUnique({ where: { id: competitionId }, select: { activeTestSetId: true } })
   const testSetId = competition?.activeTestSetId ?? null
   if (!testSetId) return { testSetId, vectors: submissionIds.map(() => null) }
@@ -55,7 +63,8 @@ export async function activeVectors(competitionId: string, submissionIds: readon
     for (const r of rows) keyOf.set(r.id, r.perImageKey)
   }
   const images = (await db().testSetVersion.findUnique({ where: { id: testSetId }, select: { imageCount: true } }))?.imageCount ?? 0
-  const previous = state().vectors.get(competitionId) ?? new Map<string, Float32Array>()
+  const held = [...state().vectors].filter(([key]) => key.startsWith(`${competitionId}:`)).map(([, m]) => m)
+  const previous = { get: (key: string) => held.find((m) => m.has(key))?.get(key) }
   const next = new Map<string, Float32Array>()
   const vectors = await Promise.all(
     submissionIds.map(async (id) => {
@@ -67,7 +76,7 @@ export async function activeVectors(competitionId: string, submissionIds: readon
       return v
     }),
   )
-  state().vectors.set(competitionId, next)
+  state().vectors.set(`${competitionId}:${reader}`, next)
   return { testSetId, vectors }
 }
 
@@ -78,7 +87,7 @@ async function rowStatistics(competition: Competition, type: Leaderboard['type']
   const signature = `${testSetId}|${ids.join(',')}`
   const hit = state().memo.get(memoKey)
   if (hit && hit.signature === signature) return hit.stats
-  const { vectors } = await activeVectors(competition.id, ids)
+  const { vectors } = await activeVectors(competition.id, ids, type)
   const stats: (LeaderboardRowStats | null)[] = ids.map(() => null)
   const present = vectors.flatMap((v, i) => (v ? [i] : []))
   if (testSetId && present.length > 0) {
