@@ -1,6 +1,7 @@
 'use client'
 import { useRouter } from 'next/navigation'
 import { useState, type FormEvent } from 'react'
+import { forecastIntervalWidth } from '@/scoring/stats/width'
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'done'; version: number | null } | { kind: 'error'; message: string }
 
@@ -8,8 +9,9 @@ type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: numb
  * Organizer: uploads a new test-set version (images .zip + prompts CSV) to the REST API with
  * upload progress; the page then shows the import (embedding) progress of the version.
  */
-export function TestSetUpload({ slug, publicFraction, activatesOnImport }: { slug: string; publicFraction: number; activatesOnImport: boolean }) {
+export function TestSetUpload({ slug, publicFraction, activatesOnImport, images }: { slug: string; publicFraction: number; activatesOnImport: boolean; images?: number }) {
   const router = useRouter()
+  const [fraction, setFraction] = useState(publicFraction)
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' })
 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -71,7 +73,8 @@ export function TestSetUpload({ slug, publicFraction, activatesOnImport }: { slu
         </div>
         <div>
           <label htmlFor="ts-fraction">Public fraction</label>
-          <input id="ts-fraction" name="publicFraction" type="number" step="0.01" min="0.01" max="0.99" defaultValue={publicFraction} />
+          <input id="ts-fraction" name="publicFraction" type="number" step="0.01" min="0.01" max="0.99" defaultValue={publicFraction} onChange={(e) => setFraction(Number(e.target.value))} aria-describedby="ts-fraction-help" />
+          <WidthHelp images={images} fraction={fraction} />
         </div>
         <div>
           <label htmlFor="ts-seed">Split seed (optional)</label>
@@ -108,5 +111,21 @@ export function TestSetUpload({ slug, publicFraction, activatesOnImport }: { slu
         )}
       </div>
     </form>
+  )
+}
+
+/**
+ * How wide a typical submission's public-score interval will be at this share (scoring/stats
+ * forecastIntervalWidth, default per-image sd 0.068), for the active version's image count.
+ */
+function WidthHelp({ images, fraction }: { images?: number; fraction: number }) {
+  const n = images ?? 0
+  const w = n >= 3 && fraction > 0 && fraction < 1 ? forecastIntervalWidth({ images: n, publicFraction: fraction }) : null
+  return (
+    <div id="ts-fraction-help" className="muted" style={{ fontSize: '0.85rem' }}>
+      {w
+        ? `With ${n.toLocaleString('en-US')} images (the active version): a typical submission gets ± ${w.halfWidth.toPrecision(3)} on its public score; public and private may differ by up to ± ${w.gapHalfWidth.toPrecision(3)}.`
+        : 'A larger public share narrows the ± on public scores and widens the gap public and private scores may show.'}
+    </div>
   )
 }

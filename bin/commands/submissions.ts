@@ -1,10 +1,12 @@
 import { UsageError, type Command } from '../command.ts'
 import { client, flags, formatScore, formatTime, required, table, withApi } from './client.ts'
+import { formatInterval } from '../../scoring/stats/index.ts'
 
 interface Row {
   id: string
   status: string
   publicScore: number | null
+  publicHalfWidth?: number | null
   privateScore: number | null
   selected: boolean
   late: boolean
@@ -37,7 +39,7 @@ Options:
             s.id,
             formatTime(s.createdAt),
             s.late ? `${s.status} (late)` : s.status,
-            formatScore(s.publicScore),
+            s.publicScore === null ? formatScore(null) : formatInterval({ mean: s.publicScore, halfWidth: s.publicHalfWidth ?? null }),
             formatScore(s.privateScore),
             s.selected ? 'yes' : '',
             // The error already names its line ("Line 12: …"): printed as the server wrote it.

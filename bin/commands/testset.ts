@@ -15,6 +15,7 @@ import { activateTestSetByNumber } from '../../lib/testsets/activation.ts'
 import { importTestSet } from '../../lib/testsets/import.ts'
 import { isTestSetInputError } from '../../lib/testsets/input.ts'
 import { listTestSets } from '../../lib/testsets/reads.ts'
+import { describeWidth, widthForecast } from '../../lib/testsets/width.ts'
 import { ModelDirError } from '../../scoring/embed/model-dir.ts'
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options']
@@ -115,6 +116,8 @@ Exit codes: 0 ok, 2 bad input (the message names the file, line or id), 1 intern
         `version ${version.version} ready: ${version.imageCount} images, ${version.publicCount} public (seed ${version.seed})` +
           (view?.active ? '; active (submissions are rescored by the workers)' : '; not active (arena testset activate to switch)'),
       )
+      const width = widthForecast(version.imageCount, version.publicCount / Math.max(1, version.imageCount))
+      if (width) console.log(`a typical submission: ${describeWidth(width)}`)
       return 0
     }),
 }

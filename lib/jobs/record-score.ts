@@ -1,14 +1,14 @@
 // Recording a successful scoring, shared by every job that scores a submission (CSV and prompt
-// files, model submissions, the reference baseline): the per-image file, the submission's current
-// scores and its SubmissionScore row for the test-set version, all inside ctx.complete so the
+// files, model submissions, the reference baseline): the per-image files, the submission's current
+// scores (with the 95 % half-width of its public score) and its SubmissionScore row for the test-set version, all inside ctx.complete so the
 // result is written exactly once.
 import type { ScoreSuccess } from '../../scoring/score.ts'
 import type { Truth } from '../../scoring/truth.ts'
 import { now } from '../platform/clock.ts'
 import { invalidateLeaderboard } from '../leaderboards/cache.ts'
 import type { JobContext, TxClient } from '../queue/types.ts'
-import { storage } from '../platform/storage.ts'
-import { perImageCsv, perImageKey } from '../submissions/per-image.ts'
+import { writePerImageScores } from '../submissions/per-image.ts'
+import { halfWidthOver } from '../submissions/interval.ts'
 
 export interface RecordScoreOptions {
   /** Other Submission fields written with the scores (e.g. the execution provider). */
@@ -27,9 +27,9 @@ export async function recordScore(
   options: RecordScoreOptions = {},
 ): Promise<void> {
   await ctx.progress(0.96, 'saving scores')
-  const key = perImageKey(sub.id, testSetId)
-  await storage().put(key, Buffer.from(perImageCsv(truth, result.perImage)))
-  const scores = { publicScore: result.public, privateScore: result.private, score: result.score, perImageKey: key }
+  const key = await writePerImageScores(sub.id, testSetId, truth, result.perImage)
+  const publicHalfWidth = halfWidthOver(result.perImage, truth.isPublic)
+  const scores = { publicScore: result.public, privateScore: result.private, score: result.score, perImageKey: key, publicHalfWidth }
   await ctx.complete(async (tx) => {
     await tx.submission.update({
       where: { id: sub.id },

@@ -19,6 +19,10 @@ export interface LeaderboardRow {
   move?: number | null
   /** Private board only: false when the team selected nothing and its best public submissions count. */
   selectedByTeam?: boolean
+  /** 95 % half-width of the score (lib/leaderboards/statistics.ts); null when not computable. */
+  halfWidth?: number | null
+  /** A paired test finds no difference from the row above: a statistical tie. */
+  tiedWithPrevious?: boolean
 }
 
 export interface BaselineRow {
@@ -44,6 +48,24 @@ function toDate(v: unknown): Date {
 }
 
 const num = (v: unknown): number => Number(v)
+
+/**
+ * The submission behind each row of a built board (row order), kept beside the board rather than
+ * in it so that no wire format carries it; read by lib/leaderboards/statistics.ts.
+ */
+const rowSources = new WeakMap<Leaderboard, readonly string[]>()
+
+export function rowSubmissions(board: Leaderboard): readonly string[] | undefined {
+  return rowSources.get(board)
+}
+
+/** The same board with other rows content (e.g. statistics), keeping its row sources. */
+export function withRows(board: Leaderboard, rows: LeaderboardRow[]): Leaderboard {
+  const out = { ...board, rows }
+  const sources = rowSources.get(board)
+  if (sources) rowSources.set(out, sources)
+  return out
+}
 
 interface PublicBest {
   teamId: string
@@ -79,7 +101,7 @@ async function publicBest(competitionId: string): Promise<PublicBest[]> {
     .sort((a, b) => b.publicScore - a.publicScore || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1))
 }
 
-interface FinalCandidate {
+export interface FinalCandidate {
   teamId: string
   id: string
   privateScore: number | null
@@ -88,7 +110,7 @@ interface FinalCandidate {
 }
 
 /** Per team: its selected submissions, or (none selected) its `limit` best public ones. */
-async function finalCandidates(competitionId: string, limit: number): Promise<FinalCandidate[]> {
+export async function finalCandidates(competitionId: string, limit: number): Promise<FinalCandidate[]> {
   const rows = await db().$queryRaw<Record<string, unknown>[]>`
     SELECT t."teamId", t."id", t."privateScore", t."createdAt", t."anySelected"
     FROM (
@@ -145,7 +167,9 @@ export async function buildPublic(competition: Competition): Promise<Leaderboard
     entries: b.entries,
     lastSubmissionAt: b.lastAt,
   }))
-  return { type: 'public', competition: competition.slug, generatedAt: new Date(), rows, baselines: base }
+  const board: Leaderboard = { type: 'public', competition: competition.slug, generatedAt: new Date(), rows, baselines: base }
+  rowSources.set(board, best.map((b) => b.id))
+  return board
 }
 
 /** The private board; `publicBoard` is the current public one (for each team's move). */
@@ -182,6 +206,8 @@ export async function buildPrivate(competition: Competition, publicBoard: Promis
       selectedByTeam: c.selected,
     }
   })
-  return { type: 'private', competition: competition.slug, generatedAt: new Date(), rows, baselines: base }
+  const board: Leaderboard = { type: 'private', competition: competition.slug, generatedAt: new Date(), rows, baselines: base }
+  rowSources.set(board, ordered.map((c) => c.id))
+  return board
 }
 

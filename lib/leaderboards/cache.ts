@@ -7,6 +7,7 @@
 // the old board while that build runs.
 import type { Competition } from '../platform/db.ts'
 import { buildPrivate, buildPublic, type Leaderboard, type LeaderboardType } from './build.ts'
+import { withStatistics } from './statistics.ts'
 
 const TTL_MS = 5_000
 
@@ -36,7 +37,8 @@ export function invalidateLeaderboard(competitionId: string): void {
 function rebuild(competition: Competition, type: LeaderboardType, key: string): Promise<Leaderboard> {
   const { boards, building, generations } = state()
   const started = generations.get(competition.id) ?? 0
-  const promise: Promise<Leaderboard> = (type === 'public' ? buildPublic(competition) : buildPrivate(competition, cachedLeaderboard(competition, 'public'))).then(
+  const built = type === 'public' ? buildPublic(competition) : buildPrivate(competition, cachedLeaderboard(competition, 'public'))
+  const promise: Promise<Leaderboard> = built.then((board) => withStatistics(competition, board)).then(
     (board) => {
       if (building.get(key) === promise) building.delete(key)
       // Invalidated while building: the requests already waiting get this board, the cache does not.

@@ -39,17 +39,17 @@ export function leaderboardCsv(board: Leaderboard): string {
 
 function buildCsv(board: Leaderboard): string {
   const priv = board.type === 'private'
-  const header = ['Rank', 'TeamId', 'TeamName', 'Members', 'Score', 'Entries', 'LastSubmission', ...(priv ? ['PublicRank', 'Move'] : [])]
+  const header = ['Rank', 'TeamId', 'TeamName', 'Members', 'Score', 'Entries', 'LastSubmission', ...(priv ? ['PublicRank', 'Move'] : []), 'HalfWidth95', 'TiedWithPrevious']
   const lines = [header.join(',')]
   for (const r of board.rows) {
     lines.push(
-      [r.rank, r.teamId, r.teamName, r.members.join('; '), r.score, r.entries, r.lastSubmissionAt.toISOString(), ...(priv ? [r.publicRank, r.move] : [])]
+      [r.rank, r.teamId, r.teamName, r.members.join('; '), r.score, r.entries, r.lastSubmissionAt.toISOString(), ...(priv ? [r.publicRank, r.move] : []), r.halfWidth, r.tiedWithPrevious ? 1 : 0]
         .map(csvField)
         .join(','),
     )
   }
   for (const b of board.baselines) {
-    lines.push(['', 'baseline', b.name, '', b.score, '', '', ...(priv ? ['', ''] : [])].map(csvField).join(','))
+    lines.push(['', 'baseline', b.name, '', b.score, '', '', ...(priv ? ['', ''] : []), '', ''].map(csvField).join(','))
   }
   return `${lines.join('\n')}\n`
 }

@@ -13,6 +13,8 @@ export interface SubmissionView {
   error: string | null
   errorLine: number | null
   publicScore: number | null
+  /** 95 % half-width of publicScore (t interval over the public images): `publicScore ± this`. */
+  publicHalfWidth: number | null
   /** Null for participants until the private leaderboard is revealed. */
   privateScore: number | null
   /** Mean over all images (mixes in private images): hidden like privateScore. */
@@ -39,6 +41,7 @@ export function submissionView(s: Submission & { user?: { name: string } | null 
     error: s.error,
     errorLine: s.errorLine,
     publicScore: s.publicScore,
+    publicHalfWidth: s.publicScore === null ? null : s.publicHalfWidth,
     privateScore: showPrivate ? s.privateScore : null,
     score: showPrivate ? s.score : null,
     selected: s.selected,

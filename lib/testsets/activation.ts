@@ -83,6 +83,7 @@ export async function rescoreForTestSet(payload: JobPayload<'rescore-competition
           privateScore: previous.privateScore,
           score: previous.score,
           perImageKey: previous.perImageKey,
+          publicHalfWidth: previous.publicHalfWidth,
           testSetId: payload.testSetId,
         },
       })

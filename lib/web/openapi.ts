@@ -69,6 +69,7 @@ export function openApiDocument(): Json {
             id: { type: 'string' }, kind: { enum: ['csv', 'prompts', 'model'] }, fileName: { type: 'string' }, fileSize: { type: 'integer' }, description: { type: 'string' },
             status: { enum: ['queued', 'running', 'scored', 'failed'] }, progress: { type: 'number' }, error: { type: ['string', 'null'] }, errorLine: { type: ['integer', 'null'] },
             publicScore: { type: ['number', 'null'] }, privateScore: { type: ['number', 'null'], description: 'null for participants until the reveal' },
+            publicHalfWidth: { type: ['number', 'null'], description: '95 % half-width of publicScore: publicScore ± publicHalfWidth' },
             score: { type: ['number', 'null'], description: 'null for participants until the reveal' }, selected: { type: 'boolean' }, late: { type: 'boolean' },
             createdAt: { type: 'string', format: 'date-time' }, scoredAt: { type: ['string', 'null'], format: 'date-time' },
           },
@@ -85,6 +86,7 @@ export function openApiDocument(): Json {
                 properties: {
                   rank: { type: 'integer' }, teamId: { type: 'string' }, teamName: { type: 'string' }, members: { type: 'array', items: { type: 'string' } }, score: { type: 'number' },
                   entries: { type: 'integer' }, lastSubmissionAt: { type: 'string' }, publicRank: { type: ['integer', 'null'] }, move: { type: ['integer', 'null'] },
+                  halfWidth: { type: ['number', 'null'], description: '95 % half-width of score' }, tiedWithPrevious: { type: 'boolean', description: 'a paired t-test finds no difference from the row above' },
                 },
               },
             },
@@ -188,6 +190,10 @@ export function openApiDocument(): Json {
             ],
           },
         ),
+      },
+      '/api/competitions/{slug}/shakeup': {
+        parameters: [slug],
+        get: op('Shake-up forecast of the final selections, with the real shake-up after the reveal (organizers; everyone after the reveal)', { '200': ok('Forecast (null with fewer than 2 teams)'), '403': err('Private leaderboard not revealed') }),
       },
       '/api/competitions/{slug}/sample-submission': {
         parameters: [slug],

@@ -108,7 +108,7 @@ forEachDatabase((t) => {
     const csv = await leaderboard(app.request(`/api/competitions/${c.slug}/leaderboard?format=csv`), params({ slug: c.slug }))
     expect(csv.headers.get('content-type')).toContain('text/csv')
     const lines = (await csv.text()).trim().split('\n')
-    expect(lines[0]).toBe('Rank,TeamId,TeamName,Members,Score,Entries,LastSubmission')
+    expect(lines[0]).toBe('Rank,TeamId,TeamName,Members,Score,Entries,LastSubmission,HalfWidth95,TiedWithPrevious')
     expect(lines).toHaveLength(3)
 
     // Private leaderboard: hidden from participants (and anonymous) before the reveal.

@@ -12,6 +12,8 @@ import { TestSetUpload } from '@/app/components/TestSetUpload'
 import { fmtBytes, fmtDate } from '@/app/components/format'
 import { listDataSets } from '@/lib/datasets/reads'
 import { DataSetUpload } from '../DataSetUpload'
+import { ShakeUpPanel } from '@/app/components/ShakeUpPanel'
+import { describeWidth, versionWidths } from '@/lib/testsets/width'
 import { CompetitionForm } from '../CompetitionForm'
 import { ConsoleNav, Denied } from '../Denied'
 import { JobsTable } from '../JobsTable'
@@ -35,6 +37,8 @@ export default async function ManageCompetition({ params, searchParams }: { para
     jobsFor({ competitionId: c.id, limit: 30 }),
     listDataSets(c.id),
   ])
+  const widths = new Map([...(await versionWidths(c.id, testSets))].map(([id, w]) => [id, describeWidth(w)]))
+  const activeImages = testSets.find((v) => v.active)?.imageCount
   const processing = testSets.some((v) => v.status === 'processing')
   const rescoring = rescore !== null && (rescore.job.status === 'queued' || rescore.job.status === 'running' || rescore.finished < rescore.total)
   const phase = phaseOf(c, now)
@@ -121,6 +125,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
                     <td className="num">{v.imageCount}</td>
                     <td className="num">
                       {v.status === 'ready' && v.imageCount > 0 ? `${v.publicCount} (${Math.round((100 * v.publicCount) / v.imageCount)}%)` : `${Math.round(v.publicFraction * 100)}% planned`}
+                      {widths.get(v.id) && <div className="muted">{widths.get(v.id)}</div>}
                     </td>
                     <td>
                       {fmtDate(v.createdAt)}
@@ -170,7 +175,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
           </div>
         )}
         <h3>Upload a new version</h3>
-        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} activatesOnImport={activateOnImport(c, undefined)} />
+        <TestSetUpload slug={c.slug} publicFraction={c.publicFraction} activatesOnImport={activateOnImport(c, undefined)} images={activeImages} />
       </section>
 
       <section className="card" aria-labelledby="data-h">
@@ -206,6 +211,11 @@ export default async function ManageCompetition({ params, searchParams }: { para
             </a>
           </>
         )}
+      </section>
+
+      <section className="card" aria-labelledby="shakeup-h">
+        <h2 id="shakeup-h">Shake-up forecast</h2>
+        <ShakeUpPanel viewer={user} competition={c} />
       </section>
 
       <section className="card" aria-labelledby="edit-h">

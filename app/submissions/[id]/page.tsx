@@ -6,6 +6,7 @@ import { Histogram, type HistogramSeries } from '@/app/components/charts/Histogr
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { fmtBytes, fmtDate, fmtScore, errorWithLine } from '@/app/components/format'
+import { ScoreInterval } from '@/app/components/ScoreInterval'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Submission' }
@@ -73,7 +74,9 @@ export default async function SubmissionPage({ params, searchParams }: { params:
           </div>
           <div>
             <div className="label">Public score</div>
-            <div className="score-big">{fmtScore(s.publicScore)}</div>
+            <div className="score-big">
+              <ScoreInterval score={s.publicScore} halfWidth={s.publicHalfWidth} />
+            </div>
             <Delta value={s.publicScore} base={baseline?.publicScore} />
           </div>
           <div>

@@ -6,6 +6,8 @@ import { getLeaderboard, type LeaderboardRow, type LeaderboardType } from '@/lib
 import { canSeePrivate } from '@/lib/competitions/competitions'
 import { param, type SearchParams } from '@/app/components/Flash'
 import { fmtAgo, fmtDate, fmtScore } from '@/app/components/format'
+import { ScoreInterval } from '@/app/components/ScoreInterval'
+import { ShakeUpFooter, TieMark } from '@/app/components/ShakeUpPanel'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'Leaderboard' }
@@ -25,14 +27,19 @@ function Move({ move }: { move: number | null | undefined }) {
 function Row({ r, mine, priv, now }: { r: LeaderboardRow; mine: boolean; priv: boolean; now: Date }) {
   return (
     <tr className={mine ? 'me' : undefined} aria-current={mine ? 'true' : undefined}>
-      <td className="num">{r.rank}</td>
+      <td className="num">
+        {r.tiedWithPrevious && <TieMark />}
+        {r.rank}
+      </td>
       {priv && <Move move={r.move} />}
       <td className="team-cell">
         {r.teamName}
         {mine && <span className="sr-only"> (your team)</span>}
         {r.members.length > 1 && <div className="muted" style={{ fontSize: '0.85rem' }}>{r.members.join(', ')}</div>}
       </td>
-      <td className="num">{fmtScore(r.score)}</td>
+      <td className="num">
+        <ScoreInterval score={r.score} halfWidth={r.halfWidth} />
+      </td>
       <td className="num">{r.entries}</td>
       <td className="num">
         <time dateTime={r.lastSubmissionAt.toISOString()} title={fmtDate(r.lastSubmissionAt)}>
@@ -106,6 +113,9 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           Your team is #{myRow.rank} with {fmtScore(myRow.score)} — <a href={href(myPage)}>show page {myPage}</a>
         </p>
       )}
+      {board.rows.some((r) => r.tiedWithPrevious) && (
+        <p className="muted">≈ before a rank: a paired t-test over the same images finds no difference from the team above at the 5 % level (a statistical tie).</p>
+      )}
       {board.rows.length === 0 ? (
         <p className="card">No scored submissions yet. Be the first!</p>
       ) : (
@@ -119,7 +129,9 @@ export default async function LeaderboardPage({ params, searchParams }: { params
                 <th className="num" scope="col">#</th>
                 {priv && <th className="num" scope="col">Shake-up</th>}
                 <th scope="col">Team</th>
-                <th className="num" scope="col">Score</th>
+                <th className="num" scope="col" title="± : 95 % interval of the score over the images">
+                  Score ± 95 %
+                </th>
                 <th className="num" scope="col">Entries</th>
                 <th className="num" scope="col">Last</th>
               </tr>
@@ -132,6 +144,7 @@ export default async function LeaderboardPage({ params, searchParams }: { params
           </table>
         </div>
       )}
+      {priv && c.privateRevealedAt && <ShakeUpFooter viewer={viewer} competition={c} />}
       {pages > 1 && (
         <nav className="pager" aria-label="Leaderboard pages">
           {page > 1 ? <a href={href(page - 1)}>← Previous</a> : <span className="muted">← Previous</span>}

@@ -7,6 +7,7 @@ import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { errorWithLine, fmtBytes, fmtDate, fmtScore } from '@/app/components/format'
 import { LocalTime } from '@/app/components/LocalTime'
 import { submissionRunLog } from '@/lib/submissions/download'
+import { ScoreInterval } from '@/app/components/ScoreInterval'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'My submissions' }
@@ -107,7 +108,9 @@ export default async function MySubmissions({ params, searchParams }: { params: 
                         {s.late && <div className="muted">late (not ranked)</div>}
                         {s.selected && <div><strong>selected</strong></div>}
                       </td>
-                      <td className="num">{fmtScore(s.publicScore)}</td>
+                      <td className="num">
+                        <ScoreInterval score={s.publicScore} halfWidth={s.publicHalfWidth} />
+                      </td>
                       <td className="num">{showPrivate ? fmtScore(s.privateScore) : <span className="muted" title="Shown after the reveal">hidden</span>}</td>
                     </tr>
                   )
