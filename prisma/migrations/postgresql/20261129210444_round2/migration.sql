@@ -8,6 +8,12 @@ ADD COLUMN     "rules" TEXT NOT NULL DEFAULT '';
 -- AlterTable
 ALTER TABLE "TeamMember" ADD COLUMN     "rulesAcceptedAt" TIMESTAMP(3);
 
+-- AlterTable
+ALTER TABLE "Submission" ADD COLUMN     "publicHalfWidth" DOUBLE PRECISION;
+
+-- AlterTable
+ALTER TABLE "SubmissionScore" ADD COLUMN     "publicHalfWidth" DOUBLE PRECISION;
+
 -- CreateTable
 CREATE TABLE "PasswordReset" (
     "id" TEXT NOT NULL,
@@ -18,6 +24,23 @@ CREATE TABLE "PasswordReset" (
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "PasswordReset_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "SetupToken" (
+    "tokenHash" TEXT NOT NULL,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "SetupToken_pkey" PRIMARY KEY ("tokenHash")
+);
+
+-- CreateTable
+CREATE TABLE "RateLimiterFlexible" (
+    "key" TEXT NOT NULL,
+    "points" INTEGER NOT NULL,
+    "expire" TIMESTAMP(3),
+
+    CONSTRAINT "RateLimiterFlexible_pkey" PRIMARY KEY ("key")
 );
 
 -- CreateTable
@@ -46,6 +69,18 @@ CREATE TABLE "DataSetImage" (
     CONSTRAINT "DataSetImage_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "TeamRequest" (
+    "id" TEXT NOT NULL,
+    "competitionId" TEXT NOT NULL,
+    "teamId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "fromTeamId" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "TeamRequest_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "PasswordReset_tokenHash_key" ON "PasswordReset"("tokenHash");
 
@@ -58,6 +93,12 @@ CREATE UNIQUE INDEX "DataSetVersion_competitionId_version_key" ON "DataSetVersio
 -- CreateIndex
 CREATE UNIQUE INDEX "DataSetImage_dataSetId_imageId_key" ON "DataSetImage"("dataSetId", "imageId");
 
+-- CreateIndex
+CREATE INDEX "TeamRequest_competitionId_userId_idx" ON "TeamRequest"("competitionId", "userId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "TeamRequest_teamId_userId_key" ON "TeamRequest"("teamId", "userId");
+
 -- AddForeignKey
 ALTER TABLE "PasswordReset" ADD CONSTRAINT "PasswordReset_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -66,3 +107,9 @@ ALTER TABLE "DataSetVersion" ADD CONSTRAINT "DataSetVersion_competitionId_fkey" 
 
 -- AddForeignKey
 ALTER TABLE "DataSetImage" ADD CONSTRAINT "DataSetImage_dataSetId_fkey" FOREIGN KEY ("dataSetId") REFERENCES "DataSetVersion"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "TeamRequest" ADD CONSTRAINT "TeamRequest_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "TeamRequest" ADD CONSTRAINT "TeamRequest_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;

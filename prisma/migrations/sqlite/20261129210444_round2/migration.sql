@@ -4,6 +4,12 @@ ALTER TABLE "User" ADD COLUMN "disabledAt" DATETIME;
 -- AlterTable
 ALTER TABLE "TeamMember" ADD COLUMN "rulesAcceptedAt" DATETIME;
 
+-- AlterTable
+ALTER TABLE "Submission" ADD COLUMN "publicHalfWidth" REAL;
+
+-- AlterTable
+ALTER TABLE "SubmissionScore" ADD COLUMN "publicHalfWidth" REAL;
+
 -- CreateTable
 CREATE TABLE "PasswordReset" (
     "id" TEXT NOT NULL PRIMARY KEY,
@@ -13,6 +19,19 @@ CREATE TABLE "PasswordReset" (
     "usedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "PasswordReset_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "SetupToken" (
+    "tokenHash" TEXT NOT NULL PRIMARY KEY,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "RateLimiterFlexible" (
+    "key" TEXT NOT NULL PRIMARY KEY,
+    "points" INTEGER NOT NULL,
+    "expire" DATETIME
 );
 
 -- CreateTable
@@ -37,6 +56,18 @@ CREATE TABLE "DataSetImage" (
     "prompt" TEXT NOT NULL,
     "size" INTEGER NOT NULL,
     CONSTRAINT "DataSetImage_dataSetId_fkey" FOREIGN KEY ("dataSetId") REFERENCES "DataSetVersion" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "TeamRequest" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "competitionId" TEXT NOT NULL,
+    "teamId" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "fromTeamId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "TeamRequest_teamId_fkey" FOREIGN KEY ("teamId") REFERENCES "Team" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "TeamRequest_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- RedefineTables
@@ -82,3 +113,9 @@ CREATE UNIQUE INDEX "DataSetVersion_competitionId_version_key" ON "DataSetVersio
 
 -- CreateIndex
 CREATE UNIQUE INDEX "DataSetImage_dataSetId_imageId_key" ON "DataSetImage"("dataSetId", "imageId");
+
+-- CreateIndex
+CREATE INDEX "TeamRequest_competitionId_userId_idx" ON "TeamRequest"("competitionId", "userId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "TeamRequest_teamId_userId_key" ON "TeamRequest"("teamId", "userId");
