@@ -21,7 +21,7 @@ import { createGzip } from 'node:zlib'
 import { fileURLToPath } from 'node:url'
 import { buildTruth } from '../scoring/truth.ts'
 import { readTruthFile, writeTruthFile } from '../scoring/truth-file.ts'
-import { scoreSubmissionFile } from '../scoring/score.ts'
+import { scoreSubmission } from '../scoring/score.ts'
 import { seededRandom } from '../scoring/random.ts'
 import { longRows } from '../scoring/embed/format.ts'
 
@@ -34,7 +34,7 @@ const self = fileURLToPath(import.meta.url)
 async function child(file: string, truthFile: string): Promise<void> {
   const truth = await readTruthFile(truthFile)
   const t0 = performance.now()
-  const r = await scoreSubmissionFile(file, truth)
+  const r = await scoreSubmission(file, truth)
   const ms = performance.now() - t0
   if (!r.ok) throw new Error(r.error.message)
   const maxRssMiB = process.resourceUsage().maxRSS / 1024

@@ -55,17 +55,3 @@ export async function scoreSubmission(
     throw err
   }
 }
-
-/** Same as scoreSubmission, named for call sites that hold a path. */
-export function scoreSubmissionFile(path: string, truth: Truth, options: ScoreOptions = {}): Promise<ScoreResult> {
-  return scoreSubmission(path, truth, options)
-}
-
-/** Same as scoreSubmission, named for the server's upload streams. */
-export function scoreSubmissionStream(
-  stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>,
-  truth: Truth,
-  options: ScoreOptions = {},
-): Promise<ScoreResult> {
-  return scoreSubmission(stream, truth, options)
-}

@@ -7,7 +7,7 @@ import {
   readPromptCsv,
   readTruthCsv,
   scorePromptSubmission,
-  scoreSubmissionFile,
+  scoreSubmission,
   withPublicIds,
   type Embedder,
   type ScoreResult,
@@ -127,7 +127,7 @@ export const scoreCommand: Command = {
       const result: ScoreResult =
         subKind.format === 'prompts'
           ? await scorePromptSubmission(args.submission, truth, await getEmbedder())
-          : await scoreSubmissionFile(args.submission, truth)
+          : await scoreSubmission(args.submission, truth)
       if (!result.ok) {
         console.error(formatScoringError(result.error))
         return 2

@@ -19,7 +19,7 @@ import {
   type ProviderName,
 } from './backbone.ts'
 import type { CvGrid, CvReport, ImageOutputs } from './cv.ts'
-import { fitEnsemble, predictEnsemble, type FittedEnsemble } from './ensemble.ts'
+import { fitEnsemble, type FittedEnsemble } from './ensemble.ts'
 import { BASELINE_OUTPUT, exportEnsembleOnnx } from './export-onnx.ts'
 import type { FeatureCache } from './feature-cache.ts'
 
@@ -185,9 +185,6 @@ export async function fitBaseline(options: FitBaselineOptions): Promise<FitBasel
     seconds: { features: (t1 - t0) / 1000, classNames: (t2 - t1) / 1000, cv: (t3 - t2) / 1000, export: (t4 - t3) / 1000 },
   }
 }
-
-/** TypeScript reference prediction of a fitted ensemble from backbone outputs. */
-export { predictEnsemble }
 
 /** One line: members with their weights and CV scores, the ensemble's CV, the data. */
 export function describeEnsemble(report: CvReport, trainImages: number): string {

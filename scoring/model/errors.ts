@@ -31,10 +31,6 @@ export interface ModelError {
 
 export type ModelResult<T> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: ModelError }
 
-export function modelError(code: ModelErrorCode, message: string): ModelError {
-  return { code, message }
-}
-
 export function modelFail(code: ModelErrorCode, message: string): { readonly ok: false; readonly error: ModelError } {
   return { ok: false, error: { code, message } }
 }

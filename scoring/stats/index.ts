@@ -12,21 +12,12 @@
  *   compareForecast(forecast, actual)          after the reveal: the real shake-up beside it
  *   forecastIntervalWidth({ images, publicFraction, perImageSd })   at test-set import
  */
-export { bootstrapInterval, formatInterval, maskedIndices, quantileSorted, scoreInterval } from './interval.ts'
-export type { BootstrapOptions, FormatOptions, IntervalOptions, ScoreArray, ScoreInterval } from './interval.ts'
+export { bootstrapInterval, formatInterval, scoreInterval } from './interval.ts'
+export type { ScoreArray } from './interval.ts'
 export { leaderboardStatistics, pairedTest } from './paired.ts'
-export type { LeaderboardRowStats, LeaderboardStatsOptions, PairedOptions, PairedTest } from './paired.ts'
-export { compareForecast, DEFAULT_MOVE_EDGES, exactShakeUp, forecastShakeUp, moveBuckets } from './shakeup.ts'
-export type {
-  ActualShakeUp,
-  ForecastComparison,
-  MoveBucket,
-  ShakeUpForecast,
-  ShakeUpOptions,
-  ShakeUpTeam,
-  TeamComparison,
-  TeamForecast,
-} from './shakeup.ts'
+export type { LeaderboardRowStats } from './paired.ts'
+export { compareForecast, exactShakeUp, forecastShakeUp, moveBuckets } from './shakeup.ts'
+export type { ShakeUpForecast, ShakeUpTeam } from './shakeup.ts'
 export { DEFAULT_PER_IMAGE_SD, forecastIntervalWidth, meanPriorPerImageScores } from './width.ts'
-export type { WidthForecast, WidthForecastInput } from './width.ts'
+export type { WidthForecast } from './width.ts'
 export { normalTwoSided, studentTCritical, studentTTwoSided } from './distributions.ts'
