@@ -24,8 +24,6 @@ interface Slot {
 
 export class SegmentRunner {
   readonly outcomes: SegmentOutcome[] = []
-  /** Where segments were parsed (tests assert that workers really run). */
-  readonly stats = { inline: 0, worker: 0 }
   private readonly slots: Slot[] = []
   private failure: Error | undefined
   private waiters: (() => void)[] = []
@@ -54,7 +52,6 @@ export class SegmentRunner {
         else if (reply.type === 'totals') slot.totals = reply.totals
         else {
           slot.inFlight--
-          this.stats.worker++
           this.outcomes.push(reply.outcome)
           this.recycle(reply.buf)
         }
@@ -86,7 +83,6 @@ export class SegmentRunner {
       if (this.failure) throw this.failure
       const live = this.slots.filter((s) => s.ready && !s.dead)
       if (live.length === 0) {
-        this.stats.inline++
         this.outcomes.push(scanSegment(this.inline, buf, seg, this.idColumn, this.maxRecordBytes))
         this.recycle(buf)
         // Let 'ready' messages in between inline segments.
