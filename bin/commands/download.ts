@@ -10,6 +10,8 @@ import { progressBar } from './progress.ts'
 
 /** The sample submission has its own route (it belongs to the active test set, not the data set). */
 export const SAMPLE_SUBMISSION = 'sample_submission.csv'
+/** The reference baseline as a model to submit or improve: its own route too. */
+export const STARTER_KIT = 'starter-kit.zip'
 
 interface DataFile {
   name: string
@@ -62,13 +64,18 @@ function isUnknownCompetition(err: ApiFailure): boolean {
   return err.message.startsWith('No competition')
 }
 
-async function listFiles(api: ApiClient, slug: string): Promise<DataFile[]> {
+interface Listing {
+  files: DataFile[]
+  starterKit: { size: number } | null
+}
+
+async function listFiles(api: ApiClient, slug: string): Promise<Listing> {
   try {
-    const body = await api.json<{ files?: DataFile[] }>(`/api/competitions/${encodeURIComponent(slug)}/data`)
-    return body.files ?? []
+    const body = await api.json<{ files?: DataFile[]; starterKit?: { size: number } | null }>(`/api/competitions/${encodeURIComponent(slug)}/data`)
+    return { files: body.files ?? [], starterKit: body.starterKit ?? null }
   } catch (err) {
     // A server without a training data set (or without the route) still has the sample submission.
-    if (err instanceof ApiFailure && err.status === 404 && !isUnknownCompetition(err)) return []
+    if (err instanceof ApiFailure && err.status === 404 && !isUnknownCompetition(err)) return { files: [], starterKit: null }
     throw err
   }
 }
@@ -78,9 +85,11 @@ export const downloadCommand: Command = {
   summary: "Download a competition's data, sample submission and starter model",
   help: `Usage: arena download -c SLUG [-p DIR] [-f FILE] [--list] [--force] [--quiet]
 
-Without -f, downloads everything the competition offers (training data, sample submission,
-starter model) as one zip, SLUG.zip. With -f, only that file (names as --list prints them;
-${SAMPLE_SUBMISSION} is always there). Files already present are kept unless --force.
+Without -f, downloads everything the competition offers: the training data as one zip, SLUG.zip
+(or only ${SAMPLE_SUBMISSION} where there is no training data), and the starter model (the
+reference baseline: ONNX model, manifest, README) as SLUG-${STARTER_KIT} once the baseline has
+run. With -f, only that file (names as --list prints them; ${SAMPLE_SUBMISSION} is always there).
+Files already present are kept unless --force.
 
 Options:
   -c, --competition SLUG   competition slug
@@ -103,9 +112,10 @@ Options:
       const dir = path.resolve(values.path ?? '.')
       const api = client()
       const base = `/api/competitions/${encodeURIComponent(slug)}`
+      const listing = await listFiles(api, slug)
       if (values.list) {
-        const files = await listFiles(api, slug)
-        const rows = [...files.map((f) => [f.name, f.size === undefined ? '' : String(f.size), f.description ?? '']), [SAMPLE_SUBMISSION, '', 'a valid submission of constant vectors: the format to follow']]
+        const rows = [...listing.files.map((f) => [f.name, f.size === undefined ? '' : String(f.size), f.description ?? '']), [SAMPLE_SUBMISSION, '', 'a valid submission of constant vectors: the format to follow']]
+        if (listing.starterKit) rows.push([STARTER_KIT, String(listing.starterKit.size), 'the reference baseline: ONNX model, manifest and README to submit or improve'])
         console.log(table(['NAME', 'BYTES', 'DESCRIPTION'], rows))
         return 0
       }
@@ -115,8 +125,15 @@ Options:
         console.log(`${path.join(dir, name)} exists; skipped (--force to download again)`)
         return 0
       }
+      const saveStarterKit = async (): Promise<void> => {
+        if (!listing.starterKit) return
+        const kitName = `${localName(slug, 'competition')}-${STARTER_KIT}`
+        if (!values.force && existsSync(path.join(dir, kitName))) return console.log(`${path.join(dir, kitName)} exists; skipped (--force to download again)`)
+        console.log(await save(await api.request(`${base}/starter-kit`), dir, kitName, values.quiet === true))
+      }
       let res: Response
       if (wanted === SAMPLE_SUBMISSION) res = await api.request(`${base}/sample-submission`)
+      else if (wanted === STARTER_KIT) res = await api.request(`${base}/starter-kit`)
       else if (wanted !== undefined) res = await api.request(`${base}/data/files/${encodeURIComponent(wanted)}`)
       else {
         try {
@@ -126,13 +143,14 @@ Options:
           // No training data published: the sample submission is all there is.
           console.error(`${slug} offers no data archive; downloading ${SAMPLE_SUBMISSION} only`)
           res = await api.request(`${base}/sample-submission`)
-          const saved = await save(res, dir, SAMPLE_SUBMISSION, values.quiet === true)
-          console.log(saved)
+          console.log(await save(res, dir, SAMPLE_SUBMISSION, values.quiet === true))
+          await saveStarterKit()
           return 0
         }
       }
       const served = wanted ?? localName(dispositionName(res.headers.get('content-disposition')) ?? name, name)
       console.log(await save(res, dir, served, values.quiet === true))
+      if (wanted === undefined) await saveStarterKit()
       return 0
     }),
 }

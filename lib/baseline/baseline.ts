@@ -6,8 +6,9 @@
 // rescoring against a new test-set version reruns it like any model ('run-model' hands baselines
 // to scoreBaselineSubmission, which also retires earlier baselines).
 //
-// Training data, in order: the folder given to `arena baseline run --train DIR`; the shared
-// visible data set ../shared/data/sd-github-mix when it is there; the competition's example images.
+// Training data, in order: the folder given to `arena baseline run --train DIR`; the training data
+// the organizer published for participants; the shared visible data set
+// ../shared/data/sd-github-mix when it is there; the competition's example images.
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
@@ -21,6 +22,8 @@ import { localCopy } from '../platform/storage.ts'
 import { enqueueJob } from '../queue/payloads.ts'
 import { requireCompetition } from '../competitions/competitions.ts'
 import { listExamples } from '../testsets/examples.ts'
+import { latestDataSet } from '../datasets/reads.ts'
+import { dataSetKeys } from '../datasets/keys.ts'
 import { IMAGE_EXTENSIONS, isTestSetInputError, parsePromptsCsv, type PromptRecord } from '../testsets/input.ts'
 
 /** File name of every reference-baseline submission (with teamId null it marks one). */
@@ -115,18 +118,38 @@ export interface BaselineTrainingData {
 }
 
 /**
- * The visible data a baseline run trains on: `trainDir` when given, else the shared
+ * The visible data a baseline run trains on: `trainDir` when given, else the training data the
+ * organizer published for participants (lib/datasets, its latest version), else the shared
  * sd-github-mix, else the competition's example images (copied out of storage). Throws
  * TrainDataError when a folder is unusable.
  */
 export async function loadBaselineTrainingData(competitionId: string, trainDir?: string): Promise<BaselineTrainingData> {
-  const dir = trainDir ?? defaultTrainDir()
-  if (dir) return { items: await readTrainDir(dir), source: trainDir ? 'the given training folder' : 'sd-github-mix', cleanup: async () => {} }
+  if (trainDir) return { items: await readTrainDir(trainDir), source: 'the given training folder', cleanup: async () => {} }
+  const published = await publishedTrainingData(competitionId)
+  if (published) return published
+  const dir = defaultTrainDir()
+  if (dir) return { items: await readTrainDir(dir), source: 'sd-github-mix', cleanup: async () => {} }
   const examples = await exampleTrainImages(competitionId)
   const copies = await Promise.all(examples.map((e) => localCopy(e.fileKey)))
   return {
     items: examples.map((e, i) => ({ id: e.id, prompt: e.prompt, imagePath: copies[i].path })),
     source: 'the competition\'s example images',
+    cleanup: async () => {
+      await Promise.all(copies.map((c) => c.cleanup()))
+    },
+  }
+}
+
+/** The competition's latest training data set, as its participants download it; null when none. */
+async function publishedTrainingData(competitionId: string): Promise<BaselineTrainingData | null> {
+  const version = await latestDataSet(competitionId)
+  if (!version) return null
+  const images = await db().dataSetImage.findMany({ where: { dataSetId: version.id }, orderBy: { imageId: 'asc' }, select: { imageId: true, fileName: true, prompt: true } })
+  if (images.length < 2) return null
+  const copies = await Promise.all(images.map((i) => localCopy(`${dataSetKeys.images(version.id)}${i.fileName}`)))
+  return {
+    items: images.map((img, i) => ({ id: img.imageId, prompt: img.prompt, imagePath: copies[i].path })),
+    source: `the competition's training data v${version.version}`,
     cleanup: async () => {
       await Promise.all(copies.map((c) => c.cleanup()))
     },

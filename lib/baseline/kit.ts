@@ -8,6 +8,7 @@
 // A newer baseline run overwrites the kit.
 import type { CvReport } from '../../scoring/baseline/cv.ts'
 import { storage } from '../platform/storage.ts'
+import { zipStoredObjects } from '../platform/zip-stream.ts'
 
 export const STARTER_KIT_FILES = ['model.onnx', 'manifest.json', 'README.md', 'cv-report.json'] as const
 
@@ -87,4 +88,20 @@ export async function writeStarterKit(input: StarterKitInput): Promise<string[]>
     keys.push(key)
   }
   return keys
+}
+
+/** The competition's starter kit, when a baseline run has written one: the bytes of its files. */
+export async function starterKitInfo(competitionId: string): Promise<{ size: number } | null> {
+  if (!(await storage().exists(starterKitKeys.file(competitionId, 'model.onnx')))) return null
+  let size = 0
+  for (const name of STARTER_KIT_FILES) size += await storage().size(starterKitKeys.file(competitionId, name)).catch(() => 0)
+  return { size }
+}
+
+/** The kit as one zip (model.onnx, manifest.json, README.md, cv-report.json), streamed. */
+export function starterKitZip(competitionId: string): AsyncGenerator<Uint8Array> {
+  return zipStoredObjects(
+    STARTER_KIT_FILES.map((name) => ({ name, key: starterKitKeys.file(competitionId, name) })),
+    new Date(),
+  )
 }

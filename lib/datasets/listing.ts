@@ -5,6 +5,7 @@ import type { Competition } from '../platform/db.ts'
 import { isApiError } from '../errors.ts'
 import { sampleSubmission } from '../testsets/reads.ts'
 import { dataSetFiles, latestDataSet } from './reads.ts'
+import { starterKitInfo } from '../baseline/kit.ts'
 
 export interface DataListing {
   /** The latest training-data version, or null when the organizer has uploaded none. */
@@ -19,22 +20,20 @@ export interface DataListing {
   download: { url: string; fileName: string } | null
   /** The active test set's sample submission, or null before one is active. */
   sampleSubmission: { url: string; fileName: string; size: number; testSetVersion: number } | null
-  /**
-   * The starter model (baseline kit, issue 13): null until the platform provides one. Its shape
-   * when present: { url, fileName, size }.
-   */
+  /** The reference baseline as a model to submit or improve (lib/baseline/kit.ts), null before its first run. */
   starterKit: { url: string; fileName: string; size: number } | null
 }
 
 /** `files: false` leaves the file list empty (the web page shows totals and pages the images itself). */
 export async function dataListing(competition: Competition, options: { files?: boolean } = {}): Promise<DataListing> {
   const base = `/api/competitions/${encodeURIComponent(competition.slug)}`
-  const [version, sample] = await Promise.all([
+  const [version, sample, kit] = await Promise.all([
     latestDataSet(competition.id),
     sampleSubmission(competition.slug).catch((err: unknown) => {
       if (isApiError(err) && err.status === 404) return null
       throw err
     }),
+    starterKitInfo(competition.id),
   ])
   const files = version && options.files !== false ? await dataSetFiles(version) : []
   return {
@@ -45,6 +44,6 @@ export async function dataListing(competition: Competition, options: { files?: b
     files: files.map((f) => ({ ...f, url: `${base}/data/files/${encodeURIComponent(f.name)}` })),
     download: version ? { url: `${base}/data/download`, fileName: `${competition.slug}-data-v${version.version}.zip` } : null,
     sampleSubmission: sample ? { url: `${base}/sample-submission`, fileName: sample.fileName, size: sample.size, testSetVersion: sample.version } : null,
-    starterKit: null,
+    starterKit: kit ? { url: `${base}/starter-kit`, fileName: `${competition.slug}-starter-kit.zip`, size: kit.size } : null,
   }
 }

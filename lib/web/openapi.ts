@@ -282,6 +282,10 @@ export function openApiDocument(): Json {
         parameters: [slug],
         get: op('The latest training data as one zip (prompts.csv + images/…), streamed', { '200': { description: 'Zip', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }, '404': err('No training data') }, { security: [] }),
       },
+      '/api/competitions/{slug}/starter-kit': {
+        parameters: [slug],
+        get: op('The reference baseline as a starter kit zip (model.onnx, manifest.json, README.md, cv-report.json), streamed', { '200': { description: 'Zip', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } }, '404': err('The baseline has not run yet') }, { security: [] }),
+      },
       '/api/competitions/{slug}/data/files/{name}': {
         parameters: [slug, { name: 'name', in: 'path', required: true, schema: { type: 'string' }, description: 'prompts.csv or an image file name from the listing' }],
         get: op('One training file', { '200': { description: 'The file' }, '404': err('No such file') }, { security: [] }),

@@ -14,6 +14,12 @@ import * as team from '../../app/api/competitions/[slug]/team/route.ts'
 import * as submissions from '../../app/api/competitions/[slug]/submissions/route.ts'
 import * as leaderboard from '../../app/api/competitions/[slug]/leaderboard/route.ts'
 import * as sample from '../../app/api/competitions/[slug]/sample-submission/route.ts'
+import * as data from '../../app/api/competitions/[slug]/data/route.ts'
+import * as dataDownload from '../../app/api/competitions/[slug]/data/download/route.ts'
+import * as starterKit from '../../app/api/competitions/[slug]/starter-kit/route.ts'
+import { writeStarterKit } from '../../lib/baseline/kit.ts'
+import type { CvReport } from '../../scoring/baseline/cv.ts'
+import { unzipSync } from 'fflate'
 import { forEachDatabase } from '../helpers/databases.ts'
 import { seedCompetition, settled, submissionCsv, useTestApp, type SeededCompetition } from '../helpers/app.ts'
 import { serveRoutes, type ApiServer } from '../helpers/http-adapter.ts'
@@ -50,6 +56,9 @@ forEachDatabase((t) => {
       '/api/competitions/[slug]/submissions': countingSubmissions,
       '/api/competitions/[slug]/leaderboard': leaderboard,
       '/api/competitions/[slug]/sample-submission': sample,
+      '/api/competitions/[slug]/data': data,
+      '/api/competitions/[slug]/data/download': dataDownload,
+      '/api/competitions/[slug]/starter-kit': starterKit,
     })
     dir = mkdtempSync(path.join(tmpdir(), 'arena-cli2-'))
     process.env.ARENA_CONFIG = path.join(dir, 'config.json')
@@ -178,6 +187,31 @@ forEachDatabase((t) => {
       const escape = await arena('download', '-c', comp.slug, '-p', into, '-f', '../sample_submission.csv', '-o', '-q')
       expect(escape.code).toBe(0)
       expect(escape.out.trim()).toBe(path.join(into, 'sample_submission.csv'))
+    })
+
+    it('downloads the starter kit beside the data once the baseline has written one, and lists it', async () => {
+      const report: CvReport = {
+        folds: 5,
+        seed: 1,
+        members: [{ name: 'prior', cvScore: 0.4, params: {} }],
+        ensemble: 0.4,
+        flipScores: {},
+        params: { flip: false, ridgeLambda: 1, knnK: 1, knnTemperature: 1, template: '{name}', interrogatorTemperature: 1, weights: { ridge: 0, knn: 0, interrogator: 0, prior: 1 } },
+      }
+      await writeStarterKit({ competition: { id: comp.id, slug: comp.slug }, onnx: new Uint8Array([8, 7, 6]), manifest: { inputName: 'pixels' }, report, description: 'test kit', trainImages: 2 })
+      const list = await arena('download', '-c', comp.slug, '--list')
+      expect(list.code, list.err).toBe(0)
+      expect(list.out).toMatch(/starter-kit\.zip\s+\d+\s+the reference baseline/)
+      const into = path.join(dir, 'kit')
+      const all = await arena('download', '-c', comp.slug, '-p', into, '-q')
+      expect(all.code, all.err).toBe(0)
+      expect(existsSync(path.join(into, 'sample_submission.csv'))).toBe(true)
+      const kit = unzipSync(readFileSync(path.join(into, `${comp.slug}-starter-kit.zip`)))
+      expect(Object.keys(kit).sort()).toEqual(['README.md', 'cv-report.json', 'manifest.json', 'model.onnx'])
+      expect(Array.from(kit['model.onnx'])).toEqual([8, 7, 6])
+      const one = await arena('download', '-c', comp.slug, '-p', path.join(dir, 'kit-only'), '-f', 'starter-kit.zip', '-q')
+      expect(one.code, one.err).toBe(0)
+      expect(existsSync(path.join(dir, 'kit-only', 'starter-kit.zip'))).toBe(true)
     })
 
     it('shows the leaderboard in 100 columns with long names cut, --top and the caller marked', async () => {

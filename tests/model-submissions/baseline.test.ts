@@ -1,14 +1,17 @@
 // The reference baseline as a job: fitted on visible data (rendered here with sharp, plus one image
 // that is also hidden, to be flagged), embedded with the real all-MiniLM-L6-v2 and EfficientNet-Lite2,
 // exported as one ONNX model, run on the hidden sample images through the model runner, scored and
-// shown on the leaderboard as the baseline; the starter kit it writes, submitted by a participant,
-// scores the same; a rerun retires the previous one (its scores stay) and rescoring reruns it.
+// shown on the leaderboard as the baseline; the starter kit it writes, downloaded through its route and
+// submitted by a participant, scores the same; a rerun retires the previous one (its scores stay) and rescoring reruns it.
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GET as leaderboard } from '../../app/api/competitions/[slug]/leaderboard/route.ts'
+import { GET as dataListingRoute } from '../../app/api/competitions/[slug]/data/route.ts'
+import { GET as starterKitRoute } from '../../app/api/competitions/[slug]/starter-kit/route.ts'
+import { unzipSync } from 'fflate'
 import { BASELINE_FILE_NAME, defaultTrainDir, enqueueBaseline, readTrainDir } from '../../lib/baseline/baseline.ts'
 import { STARTER_KIT_FILES, starterKitKeys } from '../../lib/baseline/kit.ts'
 import { checkBaselineOverlaps } from '../../lib/baseline/overlap.ts'
@@ -119,11 +122,18 @@ describe.skipIf(skipReason !== '')(`the baseline job${skipReason ? ` (skipped: $
 
       // The starter kit: the same ONNX + manifest, a README; submitted as a model, it scores the same.
       for (const name of STARTER_KIT_FILES) expect(await app.storage.exists(starterKitKeys.file(c.id, name))).toBe(true)
-      const kitModel = await app.storage.readBuffer(starterKitKeys.file(c.id, 'model.onnx'))
+      // Participants find it on the data listing and download it as one zip through the route.
+      const listing = (await (await dataListingRoute(app.request(`/api/competitions/${c.slug}/data`), params({ slug: c.slug }))).json()) as { starterKit: { url: string } | null }
+      expect(listing.starterKit?.url).toBe(`/api/competitions/${c.slug}/starter-kit`)
+      const kitRes = await starterKitRoute(app.request(`/api/competitions/${c.slug}/starter-kit`), params({ slug: c.slug }))
+      expect(kitRes.status).toBe(200)
+      const kit = unzipSync(new Uint8Array(await kitRes.arrayBuffer()))
+      expect(Object.keys(kit).sort()).toEqual([...STARTER_KIT_FILES].sort())
+      const kitModel = Buffer.from(kit['model.onnx'])
       expect(kitModel.equals(await app.storage.readBuffer(a.fileKey))).toBe(true)
-      const kitManifest = (await app.storage.readBuffer(starterKitKeys.file(c.id, 'manifest.json'))).toString('utf8')
+      const kitManifest = Buffer.from(kit['manifest.json']).toString('utf8')
       expect(parseManifest(kitManifest).ok).toBe(true)
-      expect((await app.storage.readBuffer(starterKitKeys.file(c.id, 'README.md'))).toString('utf8')).toContain(`arena submit -c ${c.slug} -f model.onnx --manifest manifest.json --wait`)
+      expect(Buffer.from(kit['README.md']).toString('utf8')).toContain(`arena submit -c ${c.slug} -f model.onnx --manifest manifest.json --wait`)
       const alice = await signUp(app, 'alice')
       await joinComp(app, alice, c.slug)
       const res = await submitModel(app, alice, c.slug, kitModel, kitManifest, 'the starter kit, unchanged')
