@@ -40,6 +40,13 @@ export default tseslint.config(
   },
   { files: ['lib/web/**/*.ts'], rules: { 'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }] } },
   {
+    // Pages and routes read through services and views, never the database client (types are fine).
+    files: ['app/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ name: '@/lib/platform/db', message: 'read through a service or a view (lib/views), not the database client', allowTypeImports: true }] }],
+    },
+  },
+  {
     // The scoring core is pure: nothing of the platform, the app or the CLI.
     files: ['scoring/**/*.ts'],
     rules: {

@@ -97,6 +97,22 @@ export async function sampleSubmission(competitionSlug: string): Promise<SampleS
   return { key: version.sampleKey, size: await storage().size(version.sampleKey), fileName: 'sample_submission.csv', version: version.version }
 }
 
+/** The competition's active test-set version when it is ready to score against, else null. */
+export async function readyActiveTestSet(competition: Pick<Competition, 'activeTestSetId'>): Promise<TestSetVersion | null> {
+  if (!competition.activeTestSetId) return null
+  const v = await db().testSetVersion.findUnique({ where: { id: competition.activeTestSetId } })
+  return v?.status === 'ready' ? v : null
+}
+
+/**
+ * The first `n` image ids of a version, in test-set order: the data page's format example uses
+ * them (the sample submission lists every test id anyway, so they are no secret).
+ */
+export async function firstImageIds(testSetId: string, n: number): Promise<string[]> {
+  const rows = await db().testImage.findMany({ where: { testSetId }, orderBy: { position: 'asc' }, take: n, select: { imageId: true } })
+  return rows.map((r) => r.imageId)
+}
+
 /** The active version's real split and when it became active, as participants are told it. */
 export interface ActiveSplit {
   version: number

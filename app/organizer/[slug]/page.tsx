@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { db } from '@/lib/platform/db'
+import { findCompetition } from '@/lib/competitions/competitions'
 import { phaseOf } from '@/lib/competitions/competitions'
 import { listTestSets } from '@/lib/testsets/reads'
 import { activateOnImport } from '@/lib/testsets/versions'
@@ -27,7 +27,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
   const here = `/organizer/${slug}`
   const { user, allowed } = await currentOrganizer()
   if (!allowed) return <Denied signedIn={user !== null} returnTo={here} />
-  const c = await db().competition.findUnique({ where: { slug } })
+  const c = await findCompetition(slug)
   if (!c) notFound()
   const now = new Date()
   const [testSets, rescore, teams, jobs, dataSets] = await Promise.all([

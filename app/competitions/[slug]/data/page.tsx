@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/web/competition-page'
 import { listExamples } from '@/lib/testsets/examples'
-import { db } from '@/lib/platform/db'
+import { firstImageIds, readyActiveTestSet } from '@/lib/testsets/reads'
 import { dataListing } from '@/lib/datasets/listing'
 import { dataSetPage, latestDataSet } from '@/lib/datasets/reads'
 import { fmtBytes, fmtDate } from '@/app/components/format'
@@ -16,12 +16,11 @@ export default async function DataPage({ params, searchParams }: { params: Promi
   const { competition: c } = await competitionPage(slug)
   const [examples, active, listing, training] = await Promise.all([
     listExamples(c.id),
-    c.activeTestSetId ? db().testSetVersion.findUnique({ where: { id: c.activeTestSetId } }) : Promise.resolve(null),
+    readyActiveTestSet(c),
     dataListing(c, { files: false }),
     latestDataSet(c.id),
   ])
-  // The sample submission lists every test id anyway, so the format example may use the first two.
-  const ids = active ? (await db().testImage.findMany({ where: { testSetId: active.id }, orderBy: { position: 'asc' }, take: 2, select: { imageId: true } })).map((i) => i.imageId) : []
+  const ids = active ? await firstImageIds(active.id, 2) : []
   const [a, b] = [ids[0] ?? 'imageA', ids[1] ?? 'imageB']
   const gallery = training ? await dataSetPage(training, Number(param(sp.page) ?? 1)) : null
   const base = `/competitions/${c.slug}/data`

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { competitionPage } from '@/lib/web/competition-page'
 import { teamQuota } from '@/lib/submissions/quota'
-import { db } from '@/lib/platform/db'
+import { readyActiveTestSet } from '@/lib/testsets/reads'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { UploadForm } from '@/app/components/UploadForm'
 
@@ -35,14 +35,14 @@ export default async function SubmitPage({ params, searchParams }: { params: Pro
       </div>
     )
   }
-  const [quota, hasTestSet] = await Promise.all([teamQuota(c, team.id), db().testSetVersion.count({ where: { id: c.activeTestSetId ?? '', status: 'ready' } })])
+  const [quota, testSet] = await Promise.all([teamQuota(c, team.id), readyActiveTestSet(c)])
   return (
     <div className="section-grid">
       <section className="card" aria-labelledby="submit-h" style={{ gridColumn: 'span 2' }}>
         <h2 id="submit-h">Make a submission</h2>
         <Flash error={sp.error} notice={sp.notice} />
         {phase === 'finished' && <p className="muted">The deadline has passed: new submissions are scored but not ranked.</p>}
-        {hasTestSet === 0 && <p className="flash flash-error">The organizer has not activated a test set yet; submissions wait until one is ready.</p>}
+        {testSet === null && <p className="flash flash-error">The organizer has not activated a test set yet; submissions wait until one is ready.</p>}
         <UploadForm slug={c.slug} apiAction={`/api/competitions/${c.slug}/submissions`} fallbackAction="/forms/submit" remaining={quota.remaining} limit={quota.limit} />
       </section>
       <section className="card" aria-labelledby="fmt-h">
