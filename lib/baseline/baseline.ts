@@ -195,3 +195,18 @@ export async function enqueueBaseline(competition: Pick<Competition, 'id'>, opti
 export async function enqueueBaselineBySlug(slug: string, options: { trainDir?: string } = {}): Promise<QueuedBaseline> {
   return enqueueBaseline(await requireCompetition(slug), options)
 }
+
+/** The organizer console's view of the reference baseline: its latest run and the current one. */
+export interface BaselineStatus {
+  latest: Pick<Submission, 'id' | 'status' | 'progress' | 'error' | 'description' | 'provider' | 'publicScore' | 'privateScore' | 'createdAt' | 'scoredAt'> | null
+  /** The run shown on the leaderboard (isBaseline), when it is not the latest one. */
+  current: Pick<Submission, 'id' | 'publicScore' | 'description'> | null
+}
+
+export async function baselineStatus(competitionId: string): Promise<BaselineStatus> {
+  const select = { id: true, status: true, progress: true, error: true, description: true, provider: true, publicScore: true, privateScore: true, createdAt: true, scoredAt: true, isBaseline: true } as const
+  const runs = await db().submission.findMany({ where: { competitionId, teamId: null, fileName: { in: BASELINE_FILE_NAMES } }, orderBy: { createdAt: 'desc' }, take: 20, select })
+  const current = runs.find((r) => r.isBaseline && r.status === 'scored') ?? null
+  const latest = runs[0] ?? null
+  return { latest, current: current && current.id !== latest?.id ? current : null }
+}

@@ -15,6 +15,7 @@ import { POST as activateForm } from '../../app/(forms)/forms/organizer/activate
 import { POST as competitionForm } from '../../app/(forms)/forms/organizer/competition/route.ts'
 import { POST as rescoreForm } from '../../app/(forms)/forms/organizer/rescore/route.ts'
 import { POST as retryForm } from '../../app/(forms)/forms/organizer/retry/route.ts'
+import { POST as baselineForm } from '../../app/(forms)/forms/organizer/baseline/route.ts'
 import { POST as revealForm } from '../../app/(forms)/forms/organizer/reveal/route.ts'
 import { POST as teamJoinForm } from '../../app/(forms)/forms/team/join/route.ts'
 import { POST as teamLeaveForm } from '../../app/(forms)/forms/team/leave/route.ts'
@@ -232,14 +233,33 @@ forEachDatabase((t) => {
         expect((await post(handler, path, fields, { cookie: participant.cookie })).query.get('error')).toMatch(/Only organizers/)
         expect((await post(handler, path, fields, { cookie: org.cookie, origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
       }
-      const activated = await post(activateForm, '/forms/organizer/activate', { slug: c.slug, version: '1' }, { cookie: org.cookie })
+      // Activation and reveal go through the confirmation page that states their effect.
+      expect((await post(activateForm, '/forms/organizer/activate', { slug: c.slug, version: '1' }, { cookie: org.cookie })).path).toBe(`/organizer/${c.slug}/confirm`)
+      expect((await post(revealForm, '/forms/organizer/reveal', { slug: c.slug }, { cookie: org.cookie })).path).toBe(`/organizer/${c.slug}/confirm`)
+      const activated = await post(activateForm, '/forms/organizer/activate', { slug: c.slug, version: '1', confirm: 'yes' }, { cookie: org.cookie })
       expect(activated.query.get('notice')).toMatch(/Version 1 is active/)
       const rescored = await post(rescoreForm, '/forms/organizer/rescore', { slug: c.slug }, { cookie: org.cookie })
-      expect(rescored.query.get('notice')).toMatch(/queued for rescoring/)
-      expect((await post(revealForm, '/forms/organizer/reveal', { slug: c.slug }, { cookie: org.cookie })).query.get('error')).toMatch(/after the deadline/)
+      expect(rescored.query.get('notice')).toMatch(/queued for rescoring|Nothing to rescore/)
+      expect((await post(revealForm, '/forms/organizer/reveal', { slug: c.slug, confirm: 'yes' }, { cookie: org.cookie })).query.get('error')).toMatch(/after the deadline/)
       await app.db.competition.update({ where: { id: c.id }, data: { deadline: new Date(Date.now() - 1000) } })
-      expect((await post(revealForm, '/forms/organizer/reveal', { slug: c.slug }, { cookie: org.cookie })).query.get('notice')).toMatch(/now public/)
+      expect((await post(revealForm, '/forms/organizer/reveal', { slug: c.slug, confirm: 'yes' }, { cookie: org.cookie })).query.get('notice')).toMatch(/now public/)
       expect((await app.db.competition.findUniqueOrThrow({ where: { id: c.id } })).privateRevealedAt).not.toBeNull()
+    })
+
+    it('baseline: queues a reference baseline run for organizers only', async () => {
+      const { org, participant } = await people()
+      const c = await seedCompetition(app)
+      const runs = () => app.db.submission.count({ where: { competitionId: c.id, isBaseline: true } })
+      expect((await post(baselineForm, '/forms/organizer/baseline', { slug: c.slug }, { cookie: participant.cookie })).query.get('error')).toMatch(/Only organizers/)
+      expect((await post(baselineForm, '/forms/organizer/baseline', { slug: c.slug }, { cookie: org.cookie, origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
+      expect(await runs()).toBe(0)
+      // No test set images overlap here, so it is queued at once (the job itself is tested in
+      // tests/model-submissions/baseline.test.ts, overlaps included).
+      const ok = await post(baselineForm, '/forms/organizer/baseline', { slug: c.slug, confirmOverlap: 'yes' }, { cookie: org.cookie })
+      expect(ok.path).toBe(`/organizer/${c.slug}`)
+      expect(ok.query.get('notice')).toMatch(/baseline is queued/)
+      expect(await runs()).toBe(1)
+      expect(await app.db.job.count({ where: { competitionId: c.id, type: 'run-baseline' } })).toBe(1)
     })
 
     it('retry: puts a failed job back for organizers only', async () => {

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { findCompetition } from '@/lib/competitions/competitions'
-import { phaseOf } from '@/lib/competitions/competitions'
+import { findCompetition, phaseOf } from '@/lib/competitions/competitions'
+import { baselineStatus } from '@/lib/baseline/baseline'
 import { listTestSets } from '@/lib/testsets/reads'
 import { activateOnImport } from '@/lib/testsets/versions'
 import { jobsFor, listTeams, rescoreProgress } from '@/lib/views/organizer'
@@ -9,7 +9,7 @@ import { currentOrganizer } from '@/lib/web/session'
 import { Flash, type SearchParams } from '@/app/components/Flash'
 import { AutoRefresh } from '@/app/components/AutoRefresh'
 import { TestSetUpload } from '@/app/components/TestSetUpload'
-import { fmtBytes, fmtDate } from '@/app/components/format'
+import { fmtBytes, fmtDate, fmtScore } from '@/app/components/format'
 import { listDataSets } from '@/lib/datasets/reads'
 import { DataSetUpload } from '../DataSetUpload'
 import { ShakeUpPanel } from '@/app/components/ShakeUpPanel'
@@ -30,18 +30,20 @@ export default async function ManageCompetition({ params, searchParams }: { para
   const c = await findCompetition(slug)
   if (!c) notFound()
   const now = new Date()
-  const [testSets, rescore, teams, jobs, dataSets] = await Promise.all([
+  const [testSets, rescore, teams, jobs, dataSets, baseline] = await Promise.all([
     listTestSets(slug),
     rescoreProgress(c),
     listTeams(c.id, 200),
     jobsFor({ competitionId: c.id, limit: 30 }),
     listDataSets(c.id),
+    baselineStatus(c.id),
   ])
   const widths = new Map([...(await versionWidths(c.id, testSets))].map(([id, w]) => [id, describeWidth(w)]))
   const activeImages = testSets.find((v) => v.active)?.imageCount
   const processing = testSets.some((v) => v.status === 'processing')
   const rescoring = rescore !== null && (rescore.job.status === 'queued' || rescore.job.status === 'running' || rescore.finished < rescore.total)
   const phase = phaseOf(c, now)
+  const baselineRunning = baseline.latest !== null && (baseline.latest.status === 'queued' || baseline.latest.status === 'running')
   return (
     <>
       <p>
@@ -49,7 +51,7 @@ export default async function ManageCompetition({ params, searchParams }: { para
       </p>
       <h1>{c.title}</h1>
       <ConsoleNav current="home" />
-      <AutoRefresh active={processing || rescoring} ms={1500} />
+      <AutoRefresh active={processing || rescoring || baselineRunning} ms={1500} />
       <Flash error={sp.error} notice={sp.notice} />
       <p>
         <span className={`badge ${phase}`}>{phase}</span> · <a href={`/competitions/${c.slug}`}>participant view</a> ·{' '}
@@ -195,6 +197,44 @@ export default async function ManageCompetition({ params, searchParams }: { para
         )}
         <h3>Upload a new version</h3>
         <DataSetUpload slug={c.slug} />
+      </section>
+
+      <section className="card" aria-labelledby="baseline-h">
+        <h2 id="baseline-h">Reference baseline</h2>
+        <p className="muted">
+          A pretrained EfficientNet-Lite2 ensemble fitted on the training data (grouped cross-validation), exported as one ONNX model and scored through the
+          same runner as participants&apos; models; participants download it as the starter kit.
+        </p>
+        {baseline.latest ? (
+          <p>
+            Latest run ({fmtDate(baseline.latest.createdAt)}): <strong>{baseline.latest.status}</strong>
+            {baselineRunning && <> · {Math.round(baseline.latest.progress * 100)}%</>}
+            {baseline.latest.status === 'scored' && (
+              <>
+                {' '}
+                · public {fmtScore(baseline.latest.publicScore)} on {baseline.latest.provider ?? 'cpu'}
+              </>
+            )}
+            {baseline.latest.error && <span className="flash-error"> · {baseline.latest.error}</span>}
+            <br />
+            <span className="muted">{baseline.latest.description}</span>
+          </p>
+        ) : (
+          <p className="muted">Not run yet.</p>
+        )}
+        {baseline.current && <p className="muted">On the leaderboard until the new run is scored: public {fmtScore(baseline.current.publicScore)}.</p>}
+        <form method="post" action="/forms/organizer/baseline">
+          <input type="hidden" name="slug" value={c.slug} />
+          <input type="hidden" name="returnTo" value={here} />
+          {sp.overlap === '1' && (
+            <label>
+              <input type="checkbox" name="confirmOverlap" value="yes" /> run anyway, although training images overlap the hidden test set
+            </label>
+          )}
+          <button type="submit" disabled={baselineRunning}>
+            {baseline.latest ? 'Run the baseline again' : 'Run the baseline'}
+          </button>
+        </form>
       </section>
 
       <section className="card" aria-labelledby="reveal-h">
