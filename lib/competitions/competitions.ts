@@ -35,8 +35,9 @@ export function isVisibleTo(viewer: Pick<User, 'role'> | null, competition: Pick
 
 /** The competition with this slug when the viewer may see it (isVisibleTo), else a 404. */
 export async function requireVisibleCompetition(slug: string, viewer: Pick<User, 'role'> | null): Promise<Competition> {
-  const c = await findCompetition(slug)
-  if (!c || !isVisibleTo(viewer, c)) throw notFound(`No competition '${slug}'`)
+  const c = await requireCompetition(slug)
+  // A draft is "not found" for those who may not see it, in the same words as a missing one.
+  if (!isVisibleTo(viewer, c)) throw notFound(`No competition '${slug}'`)
   return c
 }
 
