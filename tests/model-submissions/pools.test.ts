@@ -26,7 +26,8 @@ describe.skipIf(!haveSampleImages)('worker pools with a looping model (needs ../
       await joinComp(app, bob, c.slug)
       // Long enough for the CSV to be scored meanwhile (even on a loaded machine), short enough for a test.
       setModelRunLimits({ wallTimeMs: 20_000 })
-      const looping = poolProjectModel({ weights: W, outDim: 384, heavyMatMuls: 400 })
+      // About a minute of work on an idle two-core machine: far past the cap however fast the machine.
+      const looping = poolProjectModel({ weights: W, outDim: 384, heavyMatMuls: 6000 })
       const first = await submitModel(app, alice, c.slug, looping)
       // The team's second model is a quick one. With one model slot here, the slot holds it as well
       // as the team rule; tests/queue/pools.test.ts checks the team rule with free model slots.
