@@ -2,6 +2,7 @@
 // asks, and the receiving team's captain (its earliest member) accepts or declines on the team
 // page. The rules (merger deadline, team size, Kaggle's merge allowance) are those of teams.ts:
 // checked when asked, for an early answer, and again when the captain accepts.
+import { isVisibleTo } from '../competitions/competitions.ts'
 import { db, type Competition, type User } from '../platform/db.ts'
 import { now } from '../platform/clock.ts'
 import { conflict, forbidden, isUniqueViolation, notFound } from '../errors.ts'
@@ -70,7 +71,8 @@ async function record(user: User, competitionId: string, teamId: string, fromTea
 /** Asks to join the team that owns `inviteCode` (the caller must have no team in its competition). */
 export async function requestToJoin(user: User, inviteCode: string): Promise<{ competition: Competition; request: TeamRequestView }> {
   const team = await db().team.findUnique({ where: { inviteCode }, include: { competition: true } })
-  if (!team) throw notFound('No team has this invite code')
+  // A draft's invite codes open nothing for those who may not see the draft.
+  if (!team || !isVisibleTo(user, team.competition)) throw notFound('No team has this invite code')
   const competition = team.competition
   if (now() >= mergerDeadlineOf(competition)) throw conflict('The team merger deadline has passed', 'merger_deadline')
   if (await teamOf(user.id, competition.id)) throw conflict('You already have a team in this competition; merge your team instead', 'already_in_team')

@@ -159,6 +159,19 @@ forEachDatabase((t) => {
       expect(unknown.err).toContain("No competition 'no-such-competition'")
     })
 
+    it('joins a competition with rules only with --accept-rules, and records the acceptance', async () => {
+      const ruled = await seedCompetition(app)
+      await t.db.competition.update({ where: { id: ruled.id }, data: { rules: 'Be kind. No hand labelling.' } })
+      const refused = await arena('join', '-c', ruled.slug)
+      expect(refused.code).toBe(2)
+      expect(refused.err).toMatch(/has rules/)
+      expect(await t.db.teamMember.count({ where: { competitionId: ruled.id } })).toBe(0)
+      const ok = await arena('join', '-c', ruled.slug, '--accept-rules')
+      expect(ok.code, ok.err).toBe(0)
+      const member = await t.db.teamMember.findFirstOrThrow({ where: { competitionId: ruled.id } })
+      expect(member.rulesAcceptedAt).not.toBeNull()
+    })
+
     it('submit checks the daily quota before sending any byte', async () => {
       const file = path.join(dir, 'sub.csv')
       const first = await arena('submit', '-c', comp.slug, '-f', file)

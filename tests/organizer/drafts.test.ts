@@ -8,6 +8,7 @@ import { makeOrganizer, signUp } from '../api/users.ts'
 import { GET as list, POST as create } from '../../app/api/competitions/route.ts'
 import { GET as getOne } from '../../app/api/competitions/[slug]/route.ts'
 import { POST as join } from '../../app/api/competitions/[slug]/join/route.ts'
+import { POST as joinByCode } from '../../app/api/teams/join/route.ts'
 import { GET as leaderboard } from '../../app/api/competitions/[slug]/leaderboard/route.ts'
 import { GET as examples } from '../../app/api/competitions/[slug]/examples/route.ts'
 import { GET as sample } from '../../app/api/competitions/[slug]/sample-submission/route.ts'
@@ -51,6 +52,13 @@ forEachDatabase((t) => {
     const joined = await join(app.request(`/api/competitions/${slug}/join`, { method: 'POST', token: participant.token }), p)
     expect(joined.status).toBe(404)
     expect(await t.db.teamMember.count({ where: { userId: participant.id } })).toBe(0)
+    // Nor does a draft team's invite code open it (an organizer's own team in the draft).
+    const orgTeam = await join(app.request(`/api/competitions/${slug}/join`, { method: 'POST', token: org.token }), p)
+    expect(orgTeam.status).toBe(200)
+    const { team: draftTeam } = (await orgTeam.json()) as { team: { inviteCode: string } }
+    const byCode = await joinByCode(app.request('/api/teams/join', { token: participant.token, json: { inviteCode: draftTeam.inviteCode } }))
+    expect(byCode.status).toBe(404)
+    expect(await t.db.teamRequest.count({ where: { userId: participant.id } })).toBe(0)
 
     // Organizers see it; it cannot be published without an active test set; participants cannot publish.
     expect((await getOne(app.request(`/api/competitions/${slug}`, { token: org.token }), p)).status).toBe(200)
