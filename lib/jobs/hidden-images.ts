@@ -1,5 +1,5 @@
 // What the jobs that run something on the hidden images (model submissions, the baseline) share:
-// the test set to score against and local paths of its images.
+// the test set to score against, local paths of its images, and running a stored model on them.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createWriteStream } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -7,7 +7,11 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { db, type TestSetVersion } from '../platform/db.ts'
 import { PermanentJobError } from '../queue/types.ts'
-import { storage } from '../platform/storage.ts'
+import { localCopy, storage } from '../platform/storage.ts'
+import type { ModelManifest } from '../../scoring/model/manifest.ts'
+import { runModelOnImages, type RunLimits, type RunModelResult } from '../../scoring/model/run-model.ts'
+import type { JobContext } from '../queue/types.ts'
+import { modelRunLimits } from './model-limits.ts'
 
 export const NO_TEST_SET_MESSAGE = 'The competition has no test set to score against yet; submissions will be rescored once it is ready'
 
@@ -48,4 +52,35 @@ export async function loadHiddenImages(testSetId: string): Promise<HiddenImages>
   }
   const dir = tmp
   return { images, cleanup: async () => (dir ? rm(dir, { recursive: true, force: true }) : undefined) }
+}
+
+/**
+ * Runs a stored ONNX model on a test set's hidden images with the sandboxed runner
+ * (scoring/model): the model and images as local files, the run folder on the storage's file
+ * system (images hard linked), the runner's lines in the job log. `onProgress` gets images done.
+ */
+export async function runStoredModel(
+  ctx: JobContext,
+  input: { modelKey: string; manifest: ModelManifest; testSetId: string; onProgress: (done: number, total: number) => void },
+): Promise<{ run: RunModelResult; imageIds: string[]; limits: RunLimits }> {
+  const hidden = await loadHiddenImages(input.testSetId)
+  const model = await localCopy(input.modelKey)
+  const limits = modelRunLimits(hidden.images.length)
+  try {
+    await ctx.log(`running the model on ${hidden.images.length} hidden images (cap ${limits.wallTimeMs / 1000} s, ${limits.memoryMb} MiB, ${limits.threads} threads)`)
+    input.onProgress(0, hidden.images.length)
+    const run = await runModelOnImages({
+      modelPath: model.path,
+      manifest: input.manifest,
+      images: hidden.images,
+      limits,
+      workDir: storage().localPath('model-runs'),
+      onLog: (line) => void ctx.log(line),
+      onProgress: input.onProgress,
+    })
+    return { run, imageIds: hidden.images.map((i) => i.id), limits }
+  } finally {
+    await model.cleanup()
+    await hidden.cleanup()
+  }
 }

@@ -7,7 +7,6 @@
 import path from 'node:path'
 import { diskFeatureCache, embedTrainPrompts, fitBaseline, resolveVisionModelDir } from '../../scoring/baseline/index.ts'
 import { parseManifest } from '../../scoring/model/manifest.ts'
-import { runModelOnImages } from '../../scoring/model/run-model.ts'
 import { scoreVectors } from '../../scoring/score-vectors.ts'
 import { BASELINE_FILE_NAMES, baselineKeys, describeBaseline, LEGACY_BASELINE_FILE_NAME, loadBaselineTrainingData, TrainDataError, type BaselineTrainingData } from '../baseline/baseline.ts'
 import { writeStarterKit } from '../baseline/kit.ts'
@@ -15,15 +14,13 @@ import { baselineOverlaps, describeOverlaps } from '../baseline/overlap.ts'
 import { now } from '../platform/clock.ts'
 import { config, repoRoot } from '../platform/config.ts'
 import { db, type Submission } from '../platform/db.ts'
-import { localCopy } from '../platform/storage.ts'
 import { submissionKeys } from '../submissions/files.ts'
 import { PermanentJobError, type JobContext } from '../queue/types.ts'
 import { parseJobPayload } from '../queue/payloads.ts'
 import { storage } from '../platform/storage.ts'
-import { loadHiddenImages, requireActiveTestSet } from './hidden-images.ts'
+import { requireActiveTestSet, runStoredModel } from './hidden-images.ts'
 import { promptEmbedder } from './prompt-scoring.ts'
 import { recordScore } from './record-score.ts'
-import { modelRunLimits } from './model-limits.ts'
 import { loadTruth } from './score-submission.ts'
 
 /** CV folds and seed of the reference run (fixed, so reruns on the same data agree). */
@@ -60,25 +57,13 @@ export async function scoreBaselineSubmission(ctx: JobContext, sub: Submission, 
   if (!manifest.ok) throw new PermanentJobError(manifest.error.message)
   const testSet = await requireActiveTestSet(sub.competitionId)
   const truth = await loadTruth(testSet)
-  const hidden = await loadHiddenImages(testSet.id)
-  const model = await localCopy(sub.fileKey)
-  const limits = modelRunLimits(hidden.images.length)
   const span = 0.95 - from
-  let run: Awaited<ReturnType<typeof runModelOnImages>>
-  try {
-    run = await runModelOnImages({
-      modelPath: model.path,
-      manifest: manifest.manifest,
-      images: hidden.images,
-      limits,
-      workDir: storage().localPath('model-runs'),
-      onLog: (line) => void ctx.log(line),
-      onProgress: (done, total) => void ctx.progress(from + span * (done / total), `hidden images ${done}/${total}`),
-    })
-  } finally {
-    await model.cleanup()
-    await hidden.cleanup()
-  }
+  const { run, imageIds } = await runStoredModel(ctx, {
+    modelKey: sub.fileKey,
+    manifest: manifest.manifest,
+    testSetId: testSet.id,
+    onProgress: (done, total) => void ctx.progress(from + span * (done / total), `hidden images ${done}/${total}`),
+  })
   if (!run.ok) {
     // The baseline is the platform's own model: its organizer-side detail is safe to keep.
     await ctx.log(`baseline model failed (${run.error.class}): ${run.error.organizerDetail}`)
@@ -86,12 +71,12 @@ export async function scoreBaselineSubmission(ctx: JobContext, sub: Submission, 
     throw new PermanentJobError(`The baseline model failed: ${run.error.participantMessage}`)
   }
   const result = scoreVectors(
-    hidden.images.map((i) => i.id),
+    imageIds,
     run.embeddings,
     truth,
   )
   if (!result.ok) throw new PermanentJobError(result.error.message)
-  await ctx.log(`provider ${run.provider}: ${hidden.images.length} hidden images in ${run.wallTimeMs} ms (model runner); score ${result.score.toFixed(6)} (test set ${testSet.id})`)
+  await ctx.log(`provider ${run.provider}: ${imageIds.length} hidden images in ${run.wallTimeMs} ms (model runner); score ${result.score.toFixed(6)} (test set ${testSet.id})`)
   await recordScore(ctx, sub, testSet.id, truth, result, {
     data: { provider: run.provider },
     // Re-running replaces the current baseline; the earlier runs keep their rows and scores.

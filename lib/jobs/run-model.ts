@@ -10,18 +10,15 @@
 // a baseline submission (also kind 'model', an ONNX model too) goes to scoreBaselineSubmission,
 // which runs it through the same runner and also retires earlier baselines.
 import { parseManifest } from '../../scoring/model/manifest.ts'
-import { runModelOnImages } from '../../scoring/model/run-model.ts'
 import { scoreVectors } from '../../scoring/score-vectors.ts'
 import { isReferenceBaseline } from '../baseline/baseline.ts'
 import { now } from '../platform/clock.ts'
 import { db } from '../platform/db.ts'
-import { localCopy } from '../platform/storage.ts'
 import { submissionKeys } from '../submissions/files.ts'
 import { PermanentJobError, type JobContext } from '../queue/types.ts'
 import { parseJobPayload } from '../queue/payloads.ts'
 import { storage } from '../platform/storage.ts'
-import { loadHiddenImages, requireActiveTestSet } from './hidden-images.ts'
-import { modelRunLimits } from './model-limits.ts'
+import { requireActiveTestSet, runStoredModel } from './hidden-images.ts'
 import { recordScore } from './record-score.ts'
 import { scoreBaselineSubmission } from './run-baseline.ts'
 import { loadTruth } from './score-submission.ts'
@@ -54,27 +51,12 @@ export async function runModelJob(payload: unknown, ctx: JobContext): Promise<vo
   const manifest = parseManifest((await storage().readBuffer(manifestKey)).toString('utf8'))
   if (!manifest.ok) throw new PermanentJobError(manifest.error.message)
 
-  const hidden = await loadHiddenImages(testSet.id)
-  const model = await localCopy(sub.fileKey)
-  const limits = modelRunLimits(hidden.images.length)
-  await ctx.log(`running the model on ${hidden.images.length} hidden images (cap ${limits.wallTimeMs / 1000} s, ${limits.memoryMb} MiB, ${limits.threads} threads)`)
-  await ctx.progress(0.02, `images 0/${hidden.images.length}`)
-  let run: Awaited<ReturnType<typeof runModelOnImages>>
-  try {
-    run = await runModelOnImages({
-      modelPath: model.path,
-      manifest: manifest.manifest,
-      images: hidden.images,
-      limits,
-      // On the storage's file system, the hidden images are hard linked into the run's folder.
-      workDir: storage().localPath('model-runs'),
-      onLog: (line) => void ctx.log(line),
-      onProgress: (done, total) => void ctx.progress(0.02 + 0.9 * (done / total), `images ${done}/${total}`),
-    })
-  } finally {
-    await model.cleanup()
-    await hidden.cleanup()
-  }
+  const { run, imageIds } = await runStoredModel(ctx, {
+    modelKey: sub.fileKey,
+    manifest: manifest.manifest,
+    testSetId: testSet.id,
+    onProgress: (done, total) => void ctx.progress(0.02 + 0.9 * (done / total), `images ${done}/${total}`),
+  })
   if (run.ok || (run.started && run.error.class !== 'internal')) await db().submission.update({ where: { id: sub.id }, data: { startedAt: now() } })
   if (!run.ok) {
     await ctx.log(`model failed (${run.error.class}): ${run.error.organizerDetail}`)
@@ -82,10 +64,10 @@ export async function runModelJob(payload: unknown, ctx: JobContext): Promise<vo
     if (run.error.class === 'internal') throw new Error(`model run: ${run.error.organizerDetail}`)
     throw new PermanentJobError(run.error.participantMessage)
   }
-  await ctx.log(`provider ${run.provider}: ${hidden.images.length} images in ${run.wallTimeMs} ms, peak memory ${run.peakRssMb} MiB`)
+  await ctx.log(`provider ${run.provider}: ${imageIds.length} images in ${run.wallTimeMs} ms, peak memory ${run.peakRssMb} MiB`)
   await ctx.progress(0.93, 'scoring')
   const result = scoreVectors(
-    hidden.images.map((i) => i.id),
+    imageIds,
     run.embeddings,
     truth,
   )
