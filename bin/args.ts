@@ -1,7 +1,6 @@
 // The CLI's one option parser: node:util parseArgs (strict, so a misspelt option is an error),
 // with its messages turned into UsageErrors (exit 2) and typed readers for numeric options.
-// Every command parses its options through `parseOptions`; `score`, `embed` and `models` still
-// have hand-written loops that their owners can replace with it.
+// Every command parses its options through `parseOptions` (or node:util parseArgs directly).
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { UsageError } from './command.ts'
 

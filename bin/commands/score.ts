@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises'
+import { parseOptions } from '../args.ts'
 import { UsageError, type Command } from '../command.ts'
 import {
   buildTruth,
@@ -44,31 +45,11 @@ interface Args {
   prompts: boolean
 }
 
-function parseArgs(argv: string[]): Args {
-  const positional: string[] = []
-  let truth: string | undefined
-  let publicIds: string | undefined
-  let json = false
-  let prompts = false
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    const value = (): string => {
-      const v = argv[++i]
-      if (v === undefined) throw new UsageError(`${a} needs a value`)
-      return v
-    }
-    if (a === '--truth') truth = value()
-    else if (a.startsWith('--truth=')) truth = a.slice(8)
-    else if (a === '--public-ids') publicIds = value()
-    else if (a.startsWith('--public-ids=')) publicIds = a.slice(13)
-    else if (a === '--json') json = true
-    else if (a === '--prompts') prompts = true
-    else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option '${a}'`)
-    else positional.push(a)
-  }
-  if (!truth) throw new UsageError('--truth FILE is required')
-  if (positional.length !== 1) throw new UsageError('expected exactly one SUBMISSION file')
-  return { truth, submission: positional[0], publicIds, json, prompts }
+function parseScoreArgs(argv: string[]): Args {
+  const { values, positionals } = parseOptions(argv, { truth: { type: 'string' }, 'public-ids': { type: 'string' }, json: { type: 'boolean' }, prompts: { type: 'boolean' } }, true)
+  if (!values.truth) throw new UsageError('--truth FILE is required')
+  if (positionals.length !== 1) throw new UsageError('expected exactly one SUBMISSION file')
+  return { truth: values.truth, submission: positionals[0], publicIds: values['public-ids'], json: values.json === true, prompts: values.prompts === true }
 }
 
 async function mustExist(path: string, what: string): Promise<void> {
@@ -92,7 +73,7 @@ export const scoreCommand: Command = {
   summary: 'Score a submission against a truth file',
   help,
   async run(argv) {
-    const args = parseArgs(argv)
+    const args = parseScoreArgs(argv)
     await mustExist(args.truth, 'truth file')
     await mustExist(args.submission, 'submission')
     const publicIds = args.publicIds ? await readPublicIds(args.publicIds) : undefined

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parsePromptsCsv } from '../../bin/commands/embed.ts'
+import { readPromptRows } from '../../bin/commands/embed.ts'
+import { UsageError } from '../../bin/command.ts'
 import { formatFloat32 } from '../../scoring/embed/format.ts'
 import { HAVE_SHARED, KAGGLE_DIR, MODEL_DIR, REPO_ROOT } from './model.ts'
 
@@ -20,21 +21,23 @@ describe.skipIf(!HAVE_SHARED)('truth CSV number format', () => {
   })
 })
 
-describe('prompts CSV parsing', () => {
+describe('prompts CSV parsing (the test-set reader, as usage errors)', () => {
   it('reads quoted multi-line prompts and keeps line numbers', () => {
-    const rows = parsePromptsCsv('imgId,prompt\na,"line one\nline two, with comma"\n\nb,"say ""hi"""\n', 'x.csv')
+    const rows = readPromptRows('imgId,prompt\na,"line one\nline two, with comma"\n\nb,"say ""hi"""\n', 'x.csv')
     expect(rows).toEqual([
-      { imgId: 'a', prompt: 'line one\nline two, with comma', line: 2 },
-      { imgId: 'b', prompt: 'say "hi"', line: 5 },
+      { id: 'a', prompt: 'line one\nline two, with comma', line: 2 },
+      { id: 'b', prompt: 'say "hi"', line: 5 },
     ])
   })
 
-  it('reports bad rows with their line numbers', () => {
-    expect(() => parsePromptsCsv('imgId,prompt\na,ok\na,dup\n,empty\nc,too,many\n', 'x.csv')).toThrow(
+  it('reports bad rows with their line numbers, and refuses the ids a test-set import refuses', () => {
+    expect(() => readPromptRows('imgId,prompt\na,ok\na,dup\n,empty\nc,too,many\n', 'x.csv')).toThrow(
       /line 3: duplicate imgId 'a' \(first on line 2\)[\s\S]*line 4: empty imgId[\s\S]*line 5: expected 2 fields, found 3/,
     )
-    expect(() => parsePromptsCsv('id,text\n1,x\n', 'x.csv')).toThrow(/line 1: header must have columns imgId and prompt/)
-    expect(() => parsePromptsCsv('imgId,prompt\na,"never closed\n', 'x.csv')).toThrow(/line 2: .*[Qq]uote/)
+    expect(() => readPromptRows('id,text\n1,x\n', 'x.csv')).toThrow(UsageError)
+    expect(() => readPromptRows('id,text\n1,x\n', 'x.csv')).toThrow(/line 1: the header must name the columns imgId and prompt/)
+    expect(() => readPromptRows('imgId,prompt\na,"never closed\n', 'x.csv')).toThrow(/line 2/)
+    expect(() => readPromptRows('imgId,prompt\na b,spaces are no id\n', 'x.csv')).toThrow(/line 2: imgId 'a b' may only contain/)
   })
 })
 
