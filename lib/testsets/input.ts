@@ -1,6 +1,8 @@
 // The input side of a hidden test set: the organizer's prompts CSV (`imgId,prompt`), the image
 // files (a folder or a zip), matching the two, and the seeded public/private split. Everything
 // here is free of the database; lib/testsets.ts drives it.
+import { CsvTokenizer } from '../../scoring/csv-records.ts'
+import { recordFields, stripBom } from '../../scoring/header.ts'
 import { createReadStream } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
@@ -52,61 +54,20 @@ interface RawRecord {
   line: number
 }
 
-/** RFC 4180 records with the line each starts on; quoted fields may span lines. */
+/**
+ * The file's records with the line each starts on, read by the scoring core's RFC 4180 tokenizer
+ * (scoring/csv-records.ts: quoted fields may span lines, empty lines are skipped), the same rules
+ * as every other CSV the platform reads.
+ */
 function csvRecords(text: string, name: string): RawRecord[] {
   const out: RawRecord[] = []
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
-  let line = 1
-  const n = text.length
-  while (i < n) {
-    const start = line
-    const fields: string[] = []
-    for (;;) {
-      let value = ''
-      if (text[i] === '"') {
-        const opened = line
-        i++
-        for (;;) {
-          if (i >= n) throw new TestSetInputError(`${name}: line ${opened}: quoted field is never closed`)
-          const c = text[i]
-          if (c === '"') {
-            if (text[i + 1] === '"') {
-              value += '"'
-              i += 2
-              continue
-            }
-            i++
-            break
-          }
-          if (c === '\n') line++
-          value += c
-          i++
-        }
-        if (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          throw new TestSetInputError(`${name}: line ${line}: unexpected text after a closing quote`)
-        }
-      } else {
-        const from = i
-        while (i < n && text[i] !== ',' && text[i] !== '\n' && text[i] !== '\r') {
-          if (text[i] === '"') throw new TestSetInputError(`${name}: line ${line}: a quote inside an unquoted field (quote the whole field and double inner quotes)`)
-          i++
-        }
-        value = text.slice(from, i)
-      }
-      fields.push(value)
-      if (i < n && text[i] === ',') {
-        i++
-        continue
-      }
-      break
-    }
-    if (text[i] === '\r') i++
-    if (text[i] === '\n') {
-      i++
-      line++
-    }
-    if (!(fields.length === 1 && fields[0] === '')) out.push({ fields, line: start })
-  }
+  const tokenizer = new CsvTokenizer((r) => {
+    out.push({ fields: recordFields(r), line: r.line })
+    return true
+  }, 1, 64 * 1024 * 1024)
+  tokenizer.feed(stripBom(new TextEncoder().encode(text)))
+  tokenizer.finish()
+  if (tokenizer.error) throw new TestSetInputError(`${name}: ${tokenizer.error.message.replace(/^Line /, 'line ')}`)
   return out
 }
 

@@ -26,8 +26,9 @@ describe('parsePromptsCsv', () => {
     expect(() => parsePromptsCsv('imgId,prompt\na,"never\nclosed\n')).toThrow('prompts.csv: line 2: quoted field is never closed')
   })
 
-  it('reports a stray quote and a wrong header', () => {
-    expect(() => parsePromptsCsv('imgId,prompt\na,say "hi"\n')).toThrow(/line 2: a quote inside an unquoted field/)
+  it('reads a quote inside an unquoted field as data (as every CSV reader of the platform and pandas do), reports a bad quote and a wrong header', () => {
+    expect(parsePromptsCsv('imgId,prompt\na,say "hi"\n')).toEqual([{ id: 'a', prompt: 'say "hi"', line: 2 }])
+    expect(() => parsePromptsCsv('imgId,prompt\na,"closed" too early\n')).toThrow(/prompts\.csv: line 2: /)
     expect(() => parsePromptsCsv('id,text\na,b\n')).toThrow("line 1: the header must name the columns imgId and prompt, found 'id,text'")
   })
 })
