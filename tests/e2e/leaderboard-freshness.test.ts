@@ -39,6 +39,7 @@ describe.skipIf(!ready)('leaderboard freshness', () => {
     platform = await startPlatform()
     arena(['competitions', 'create', '--slug', SLUG, '--title', 'Fresh board', '--start', '2026-01-01T00:00:00Z', '--deadline', '2036-01-01T00:00:00Z'])
     arena(['testset', 'import', '--competition', SLUG, '--images', path.join(KAGGLE_SAMPLE, 'images'), '--prompts', path.join(KAGGLE_SAMPLE, 'prompts.csv'), '--activate'])
+    arena(['competitions', 'publish', '--slug', SLUG])
   })
 
   afterAll(async () => {
@@ -47,9 +48,10 @@ describe.skipIf(!ready)('leaderboard freshness', () => {
 
   it('shows a new score on the next API request and page render', async () => {
     const email = `fresh-${Date.now()}@example.org`
-    const signup = await api<{ user: { id: string } }>('POST', '/api/auth/signup', { json: { email, name: 'Fresh Team', password: 'fresh-board-pass-1' } })
-    expect(signup.status).toBe(201)
-    const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]
+    expect((await api('POST', '/api/auth/signup', { json: { email, name: 'Fresh Team', password: 'fresh-board-pass-1' } })).status).toBe(202)
+    const signin = await api('POST', '/api/auth/signin', { json: { email, password: 'fresh-board-pass-1' } })
+    expect(signin.status).toBe(200)
+    const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]
     const { body: tok } = await api<{ token: string }>('POST', '/api/tokens', { cookie, json: { name: 'e2e' } })
     expect((await api('POST', `/api/competitions/${SLUG}/join`, { token: tok.token })).status).toBe(200)
 

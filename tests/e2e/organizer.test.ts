@@ -46,7 +46,8 @@ describe.skipIf(!ready)('Organizer flow in the browser', () => {
     for (const name of await readdir(imagesDir)) files[name] = new Uint8Array(await readFile(path.join(imagesDir, name)))
     zipPath = path.join(dir, 'images.zip')
     await writeFile(zipPath, zipSync(files, { level: 0 }))
-    platform = await startPlatform()
+    // The organizer's account becomes organizer when it signs up (ARENA_ADMIN_EMAIL): open sign-up makes participants.
+    platform = await startPlatform({ ARENA_ADMIN_EMAIL: organizer.email })
     browser = await launchBrowser()
     orgCtx = await newContext(browser, platform.url)
     partCtx = await newContext(browser, platform.url)

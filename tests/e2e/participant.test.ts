@@ -1,5 +1,5 @@
-// A participant's flow in a real browser (issue 12): sign-up with a taken e-mail stays on the form
-// with the e-mail kept; sign-up, join, download the sample submission; submit a prompt-text CSV
+// A participant's flow in a real browser (issue 12): a sign-up error stays on the form with the
+// input kept, and a taken e-mail answers like any sign-up (no enumeration); sign-up, join, download the sample submission; submit a prompt-text CSV
 // with the format left on "Detect" and see it scored as prompts; download the submitted file back;
 // the signed-in pages on a 390 px phone without sideways scrolling of the page; the 404 page.
 // The organizer's part (competition, test set) goes through the API. Screenshots in
@@ -18,11 +18,16 @@ const SLUG = 'e2e-participant'
 const organizer = { name: 'Olga Organizer', email: 'olga-p@example.org', password: 'organizer-pass-1' }
 const participant = { name: 'Petra Participant with a rather long name', email: 'petra@example.org', password: 'participant-pass-1' }
 
-/** The organizer's setup through the API: account (the first is organizer), token, competition, active test set. */
+/**
+ * The organizer's setup through the API: account (organizer by ARENA_ADMIN_EMAIL), token,
+ * competition, active test set, published.
+ */
 async function setUpCompetition(url: string): Promise<void> {
-  const signup = await fetch(`${url}/api/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(organizer) })
-  expect(signup.status).toBe(201)
-  const cookie = (signup.headers.get('set-cookie') ?? '').split(';')[0]
+  const json = { 'content-type': 'application/json' }
+  expect((await fetch(`${url}/api/auth/signup`, { method: 'POST', headers: json, body: JSON.stringify(organizer) })).status).toBe(202)
+  const signin = await fetch(`${url}/api/auth/signin`, { method: 'POST', headers: json, body: JSON.stringify({ email: organizer.email, password: organizer.password }) })
+  expect(signin.status).toBe(200)
+  const cookie = (signin.headers.get('set-cookie') ?? '').split(';')[0]
   const tok = await fetch(`${url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ name: 'e2e' }) })
   const { token } = (await tok.json()) as { token: string }
   const auth = { authorization: `Bearer ${token}` }
@@ -52,10 +57,13 @@ async function setUpCompetition(url: string): Promise<void> {
   const deadline = Date.now() + 150_000
   for (;;) {
     const list = (await (await fetch(`${url}/api/competitions/${SLUG}/testsets`, { headers: auth })).json()) as { testSets: { active: boolean; status: string }[] }
-    if (list.testSets.some((v) => v.active && v.status === 'ready')) return
+    if (list.testSets.some((v) => v.active && v.status === 'ready')) break
     if (Date.now() > deadline) throw new Error(`the test set did not become active: ${JSON.stringify(list)}`)
     await new Promise((r) => setTimeout(r, 500))
   }
+  // A new competition is a draft: published, participants see it.
+  const published = await fetch(`${url}/api/competitions/${SLUG}/publish`, { method: 'POST', headers: auth })
+  expect(published.status, await published.clone().text()).toBe(200)
 }
 
 describe.skipIf(!ready)('a participant in the browser', () => {
@@ -68,7 +76,7 @@ describe.skipIf(!ready)('a participant in the browser', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'arena-e2e-part-'))
-    platform = await startPlatform()
+    platform = await startPlatform({ ARENA_ADMIN_EMAIL: organizer.email })
     await setUpCompetition(platform.url)
     browser = await launchBrowser()
     ctx = await newContext(browser, platform.url)
@@ -84,20 +92,27 @@ describe.skipIf(!ready)('a participant in the browser', () => {
     await platform?.stop()
   })
 
-  it('sign-up with a taken e-mail stays on the form, the e-mail kept and the error beside it', async () => {
+  it('sign-up errors stay on the form with the input kept; a taken e-mail answers like any sign-up', async () => {
     await page.goto(`/signup?returnTo=${encodeURIComponent(`/competitions/${SLUG}`)}`)
     await page.getByLabel('Name').fill(participant.name)
+    await page.getByLabel('Email').fill(participant.email)
+    await page.getByLabel('Password').fill('short')
+    await Promise.all([page.waitForURL(/\/signup\?.*error=/), page.getByRole('button', { name: 'Sign up' }).click()])
+    const password = page.getByLabel('Password')
+    expect(await password.getAttribute('aria-invalid')).toBe('true')
+    expect(await page.locator('#password-error').textContent()).toMatch(/at least 8 characters/)
+    expect(await page.getByLabel('Email').inputValue()).toBe(participant.email)
+    expect(await page.getByLabel('Name').inputValue()).toBe(participant.name)
+    expect(await password.inputValue()).toBe('')
+    await screenshot(page, 'participant-01-signup-error')
+    // A taken e-mail: the same answer as a new one (no account enumeration), on the sign-in page
+    // with the e-mail filled in; no session.
     await page.getByLabel('Email').fill(organizer.email)
     await page.getByLabel('Password').fill(participant.password)
-    await Promise.all([page.waitForURL(/\/signup\?.*error=/), page.getByRole('button', { name: 'Sign up' }).click()])
-    const email = page.getByLabel('Email')
-    expect(await email.inputValue()).toBe(organizer.email)
-    expect(await email.getAttribute('aria-invalid')).toBe('true')
-    expect(await page.locator('#email-error').textContent()).toMatch(/could not create an account with this e-mail/)
-    expect(await page.getByLabel('Name').inputValue()).toBe(participant.name)
-    expect(await page.getByLabel('Password').inputValue()).toBe('')
+    await Promise.all([page.waitForURL((u) => u.pathname === '/signin'), page.getByRole('button', { name: 'Sign up' }).click()])
+    expect(await page.getByLabel('Email').inputValue()).toBe(organizer.email)
+    expect(await page.locator('.flash-notice').textContent()).toMatch(/If this e-mail had no account yet/)
     await screenshot(page, 'participant-01-signup-taken-email')
-    // Not signed in: the header still offers signing in.
     await page.getByRole('link', { name: 'Sign in', exact: true }).first().waitFor()
   })
 
