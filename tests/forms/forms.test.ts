@@ -120,7 +120,7 @@ forEachDatabase((t) => {
       const [joinRequest] = await pending()
       expect(joinRequest).toBeDefined()
       // Only the receiving team's captain decides, and only from our own origin.
-      expect((await post(teamRequestForm, '/forms/team/request', { slug: c.slug, requestId: joinRequest.id, action: 'accept' }, { cookie: d.cookie })).query.get('error')).toBeTruthy()
+      expect((await post(teamRequestForm, '/forms/team/request', { slug: c.slug, requestId: joinRequest.id, action: 'accept' }, { cookie: d.cookie })).query.get('error')).toBe('No such request')
       expect((await post(teamRequestForm, '/forms/team/request', { slug: c.slug, requestId: joinRequest.id, action: 'accept' }, { cookie: a.cookie, origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
       expect(await members(teamA.id)).toBe(1)
       expect((await post(teamRequestForm, '/forms/team/request', { slug: c.slug, requestId: joinRequest.id, action: 'accept' }, { cookie: a.cookie })).query.get('notice')).toMatch(/joined your team/)
@@ -135,7 +135,7 @@ forEachDatabase((t) => {
       expect(await members(teamD.id)).toBe(0)
 
       expect((await post(teamRenameForm, '/forms/team/rename', { slug: c.slug, name: 'Renamed by stranger' }, { cookie: a.cookie, origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
-      expect((await post(teamRenameForm, '/forms/team/rename', { slug: c.slug, name: 'Not the captain' }, { cookie: b.cookie })).query.get('error')).toBeTruthy()
+      expect((await post(teamRenameForm, '/forms/team/rename', { slug: c.slug, name: 'Not the captain' }, { cookie: b.cookie })).query.get('error')).toMatch(/Only your team’s captain/)
       expect((await post(teamRenameForm, '/forms/team/rename', { slug: c.slug, name: 'The Renamed' }, { cookie: a.cookie })).query.get('notice')).toMatch(/The Renamed/)
       expect((await app.db.team.findUniqueOrThrow({ where: { id: teamA.id } })).name).toBe('The Renamed')
 
