@@ -25,8 +25,13 @@ import { POST as teamRequestForm } from '../../app/(forms)/forms/team/request/ro
 import { POST as tokenCreateForm } from '../../app/(forms)/forms/tokens/create/route.ts'
 import { POST as tokenDismissForm } from '../../app/(forms)/forms/tokens/dismiss/route.ts'
 import { POST as tokenRevokeForm } from '../../app/(forms)/forms/tokens/revoke/route.ts'
+import { POST as profileForm } from '../../app/(forms)/forms/account/profile/route.ts'
+import { POST as passwordForm } from '../../app/(forms)/forms/account/password/route.ts'
+import { POST as resetForm } from '../../app/(forms)/forms/account/reset/route.ts'
+import { createPasswordReset } from '../../lib/accounts/password-reset.ts'
 
 const ORIGIN = 'http://arena.test'
+const INVALID_RESET = 'This reset link is invalid, expired or already used; ask an organizer for a new one'
 const FOREIGN = 'http://evil.example'
 
 type Handler = (request: Request) => Promise<Response>
@@ -202,6 +207,47 @@ forEachDatabase((t) => {
       expect((await app.db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).revokedAt).toBeNull()
       expect((await post(tokenRevokeForm, '/forms/tokens/revoke', { id: token.id }, { cookie: u.cookie })).query.get('notice')).toMatch(/revoked/)
       expect((await app.db.apiToken.findUniqueOrThrow({ where: { id: token.id } })).revokedAt).not.toBeNull()
+    })
+  })
+
+  describe('account page forms', () => {
+    it('profile and password: the signed-in user only, from our own origin, with the current password', async () => {
+      const u = await signUp(app)
+      const name = async () => (await app.db.user.findUniqueOrThrow({ where: { id: u.id } })).name
+      expect((await post(profileForm, '/forms/account/profile', { name: 'Renamed Person' })).path).toBe('/signin')
+      expect((await post(profileForm, '/forms/account/profile', { name: 'Renamed Person' }, { cookie: u.cookie, origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
+      expect(await name()).toBe(u.name)
+      expect((await post(profileForm, '/forms/account/profile', { name: 'Renamed Person' }, { cookie: u.cookie })).query.get('notice')).toMatch(/name was saved/)
+      expect(await name()).toBe('Renamed Person')
+
+      const hash = async () => (await app.db.user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash
+      const before = await hash()
+      const change = { current: 'correct horse battery', password: 'a brand new password', confirm: 'a brand new password' }
+      expect((await post(passwordForm, '/forms/account/password', change)).path).toBe('/signin')
+      expect((await post(passwordForm, '/forms/account/password', change, { cookie: u.cookie, origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
+      expect((await post(passwordForm, '/forms/account/password', { ...change, current: 'not my password' }, { cookie: u.cookie })).query.get('error')).toBe('The current password is wrong')
+      expect((await post(passwordForm, '/forms/account/password', { ...change, confirm: 'something else' }, { cookie: u.cookie })).query.get('error')).toBe('The two new passwords differ')
+      expect(await hash()).toBe(before)
+      expect((await post(passwordForm, '/forms/account/password', change, { cookie: u.cookie })).query.get('notice')).toMatch(/password was changed/)
+      expect(await hash()).not.toBe(before)
+    })
+
+    it('reset: a valid one-time link sets the password once; cross-site and bad tokens change nothing', async () => {
+      const u = await signUp(app)
+      const hash = async () => (await app.db.user.findUniqueOrThrow({ where: { id: u.id } })).passwordHash
+      const before = await hash()
+      const { token } = await createPasswordReset({ userId: u.id })
+      const fields = { token, password: 'reset to this one', confirm: 'reset to this one' }
+      expect((await post(resetForm, '/forms/account/reset', fields, { origin: FOREIGN })).query.get('error')).toMatch(/cross-site/i)
+      expect((await post(resetForm, '/forms/account/reset', { ...fields, token: 'not-a-token' })).query.get('error')).toBe(INVALID_RESET)
+      expect(await hash()).toBe(before)
+      const ok = await post(resetForm, '/forms/account/reset', fields)
+      expect(ok.path).toBe('/signin')
+      expect(await hash()).not.toBe(before)
+      // Single use: the same link again is refused and stays on the reset page.
+      const again = await post(resetForm, '/forms/account/reset', fields)
+      expect(again.path).toBe('/reset')
+      expect(again.query.get('error')).toBe(INVALID_RESET)
     })
   })
 
