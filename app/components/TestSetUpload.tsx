@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation'
 import { useState, type FormEvent } from 'react'
 import { forecastIntervalWidth } from '@/scoring/stats/width'
+import { postImageSet } from './image-set-upload'
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'done'; version: number | null } | { kind: 'error'; message: string }
 
@@ -17,46 +18,19 @@ export function TestSetUpload({ slug, publicFraction, activatesOnImport, images 
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault()
     const form = e.currentTarget
-    const data = new FormData(form)
-    // Text fields first, then the small CSV, then the zip: the server reads the stream in order.
-    const body = new FormData()
-    for (const name of ['publicFraction', 'seed', 'note']) {
-      const v = data.get(name)
-      if (typeof v === 'string' && v !== '') body.set(name, v)
-    }
-    const prompts = data.get('prompts')
-    const images = data.get('images')
-    if (!(prompts instanceof File) || !(images instanceof File) || prompts.size === 0 || images.size === 0) {
-      setPhase({ kind: 'error', message: 'Choose both files: the images (.zip) and the prompts CSV.' })
-      return
-    }
-    body.set('prompts', prompts, prompts.name)
-    body.set('images', images, images.name)
-    const xhr = new XMLHttpRequest()
-    xhr.open('POST', `/api/competitions/${encodeURIComponent(slug)}/testsets`)
-    xhr.setRequestHeader('accept', 'application/json')
-    xhr.upload.onprogress = (ev) => setPhase({ kind: 'uploading', loaded: ev.loaded, total: ev.lengthComputable ? ev.total : prompts.size + images.size })
-    xhr.onerror = () => setPhase({ kind: 'error', message: 'The upload was interrupted (network error).' })
-    xhr.onload = () => {
-      let parsed: unknown = null
-      try {
-        parsed = JSON.parse(xhr.responseText)
-      } catch {
-        /* not JSON */
-      }
-      if (xhr.status >= 200 && xhr.status < 300) {
-        const v = (parsed as { testSet?: { version?: number }; version?: { version?: number } } | null) ?? null
+    postImageSet(`/api/competitions/${encodeURIComponent(slug)}/testsets`, new FormData(form), ['publicFraction', 'seed', 'note'], {
+      onProgress: (loaded, total) => setPhase({ kind: 'uploading', loaded, total }),
+      onDone: (body) => {
+        const v = (body as { testSet?: { version?: number }; version?: { version?: number } } | null) ?? null
         setPhase({ kind: 'done', version: v?.testSet?.version ?? v?.version?.version ?? null })
         form.reset()
         router.refresh()
-      } else {
-        const msg = (parsed as { error?: { message?: string } } | null)?.error?.message
-        setPhase({ kind: 'error', message: msg ?? `Upload failed (HTTP ${xhr.status})` })
+      },
+      onError: (message) => {
+        setPhase({ kind: 'error', message })
         router.refresh()
-      }
-    }
-    setPhase({ kind: 'uploading', loaded: 0, total: prompts.size + images.size })
-    xhr.send(body)
+      },
+    })
   }
 
   const uploading = phase.kind === 'uploading'

@@ -1,6 +1,7 @@
 'use client'
 import { useRouter } from 'next/navigation'
 import { useState, type FormEvent } from 'react'
+import { postImageSet } from '@/app/components/image-set-upload'
 
 type Phase = { kind: 'idle' } | { kind: 'uploading'; loaded: number; total: number } | { kind: 'checking' } | { kind: 'done'; message: string } | { kind: 'error'; message: string }
 
@@ -15,44 +16,17 @@ export function DataSetUpload({ slug }: { slug: string }) {
   function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault()
     const form = e.currentTarget
-    const data = new FormData(form)
-    const prompts = data.get('prompts')
-    const images = data.get('images')
-    if (!(prompts instanceof File) || !(images instanceof File) || prompts.size === 0 || images.size === 0) {
-      setPhase({ kind: 'error', message: 'Choose both files: the images (.zip) and the prompts CSV.' })
-      return
-    }
-    // The note first, then the small CSV, then the zip: the server reads the stream in order.
-    const body = new FormData()
-    const note = data.get('note')
-    if (typeof note === 'string' && note !== '') body.set('note', note)
-    body.set('prompts', prompts, prompts.name)
-    body.set('images', images, images.name)
-    const xhr = new XMLHttpRequest()
-    xhr.open('POST', `/api/competitions/${encodeURIComponent(slug)}/data`)
-    xhr.setRequestHeader('accept', 'application/json')
-    xhr.upload.onprogress = (ev) => setPhase({ kind: 'uploading', loaded: ev.loaded, total: ev.lengthComputable ? ev.total : prompts.size + images.size })
-    xhr.upload.onload = () => setPhase({ kind: 'checking' })
-    xhr.onerror = () => setPhase({ kind: 'error', message: 'The upload was interrupted (network error).' })
-    xhr.onload = () => {
-      let parsed: unknown = null
-      try {
-        parsed = JSON.parse(xhr.responseText)
-      } catch {
-        /* not JSON */
-      }
-      if (xhr.status >= 200 && xhr.status < 300) {
-        const v = parsed as { version?: number; imageCount?: number } | null
+    postImageSet(`/api/competitions/${encodeURIComponent(slug)}/data`, new FormData(form), ['note'], {
+      onProgress: (loaded, total) => setPhase({ kind: 'uploading', loaded, total }),
+      onSent: () => setPhase({ kind: 'checking' }),
+      onDone: (body) => {
+        const v = body as { version?: number; imageCount?: number } | null
         setPhase({ kind: 'done', message: `Training data version ${v?.version ?? '?'} published: ${v?.imageCount ?? '?'} images.` })
         form.reset()
         router.refresh()
-      } else {
-        const msg = (parsed as { error?: { message?: string } } | null)?.error?.message
-        setPhase({ kind: 'error', message: msg ?? `Upload failed (HTTP ${xhr.status})` })
-      }
-    }
-    setPhase({ kind: 'uploading', loaded: 0, total: prompts.size + images.size })
-    xhr.send(body)
+      },
+      onError: (message) => setPhase({ kind: 'error', message }),
+    })
   }
 
   const busy = phase.kind === 'uploading' || phase.kind === 'checking'
